@@ -1,0 +1,374 @@
+"""Foreign teachers, their contracts, identity documents, qualification checks and incidents."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from foreign_affairs.models import VersionedModel, dates_in_order
+
+BACHELOR_OR_ABOVE = {"bachelor", "master", "doctorate"}
+
+
+@dataclass
+class QualificationVerdict:
+    """Whether a teacher meets China's rules for a class B work permit, and why not."""
+
+    qualified: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+class ForeignTeacher(VersionedModel):
+    """A foreign teacher engaged (or considered) by the college."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        OTHER = "other", _("other")
+
+    class Degree(models.TextChoices):
+        NONE = "none", _("no degree")
+        ASSOCIATE = "associate", _("associate degree")
+        BACHELOR = "bachelor", _("bachelor's degree")
+        MASTER = "master", _("master's degree")
+        DOCTORATE = "doctorate", _("doctorate")
+
+    class Employment(models.TextChoices):
+        FULL_TIME = "full_time", _("full-time")
+        PART_TIME = "part_time", _("part-time")
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", _("candidate")
+        UNDER_REVIEW = "under_review", _("under review")
+        EMPLOYED = "employed", _("employed")
+        LEFT = "left", _("left")
+
+    family_name = models.CharField(_("family name (as in passport)"), max_length=100)
+    given_name = models.CharField(_("given name (as in passport)"), max_length=100)
+    chinese_name = models.CharField(_("Chinese name"), max_length=50, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    nationality = CountryField(_("nationality"))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    highest_degree = models.CharField(
+        _("highest degree"),
+        max_length=20,
+        choices=Degree.choices,
+        default=Degree.BACHELOR,
+    )
+    degree_field = models.CharField(_("field of the degree"), max_length=100, blank=True)
+    degree_in_education_or_language = models.BooleanField(
+        _("degree in education or language"),
+        default=False,
+    )
+    has_tefl_certificate = models.BooleanField(_("TEFL/TESOL/CELTA certificate"), default=False)
+    has_teaching_licence = models.BooleanField(_("home-country teaching licence"), default=False)
+    years_experience = models.PositiveSmallIntegerField(
+        _("years of relevant experience"),
+        default=0,
+    )
+    native_language = models.CharField(_("native language"), max_length=50, blank=True)
+    teaches_native_language = models.BooleanField(
+        _("teaches their native language"),
+        default=False,
+    )
+    subjects = models.CharField(_("subjects"), max_length=200, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    employment = models.CharField(
+        _("employment"),
+        max_length=20,
+        choices=Employment.choices,
+        default=Employment.FULL_TIME,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.CANDIDATE,
+    )
+    has_guarantee_letter = models.BooleanField(
+        _("guarantee letter (applicants over 60)"),
+        default=False,
+    )
+    assistants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="assisted_teachers",
+        blank=True,
+        verbose_name=_("assistants"),
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_teachers",
+        verbose_name=_("manager"),
+    )
+    is_demo = models.BooleanField(
+        _("demo record"),
+        default=False,
+        help_text=_("Fictional data created by load_demo."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("foreign teacher")
+        verbose_name_plural = _("foreign teachers")
+        ordering = ["family_name", "given_name"]
+        permissions = [("view_personal_data", _("Can view unmasked personal identifiers"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family_name", "given_name", "date_of_birth"],
+                name="teacher_unique_name_and_birth",
+                violation_error_message=_("A teacher with this name and date of birth exists."),
+            ),
+        ]
+
+    def __str__(self):
+        full = f"{self.given_name} {self.family_name}"
+        return f"{full}（{self.chinese_name}）" if self.chinese_name else full
+
+    def age_on(self, day: date) -> int | None:
+        if not self.date_of_birth:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def qualification(self) -> QualificationVerdict:
+        """Check the class B rules (since 2017): degree, experience, age guarantee."""
+        reasons = []
+        if self.highest_degree not in BACHELOR_OR_ABOVE:
+            reasons.append(_("A bachelor's degree or above is required."))
+        waived = self.teaches_native_language and (
+            self.degree_in_education_or_language
+            or self.has_teaching_licence
+            or self.has_tefl_certificate
+        )
+        if self.years_experience < 2 and not waived:
+            reasons.append(
+                _(
+                    "Two years of relevant experience are required (waived only for a native-"
+                    "language teacher with an education/language degree, a teaching licence or "
+                    "a TEFL-type certificate)."
+                )
+            )
+        age = self.age_on(timezone.localdate())
+        over_age = age is not None and age > settings.TEACHER_GUARANTEE_AGE
+        if over_age and not self.has_guarantee_letter:
+            reasons.append(_("Applicants over 60 need a guarantee letter."))
+        return QualificationVerdict(qualified=not reasons, reasons=reasons)
+
+
+class Contract(VersionedModel):
+    """An employment contract with a foreign teacher."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SIGNED = "signed", _("signed")
+        ENDED = "ended", _("ended")
+        TERMINATED = "terminated", _("terminated early")
+
+    teacher = models.ForeignKey(
+        ForeignTeacher,
+        on_delete=models.CASCADE,
+        related_name="contracts",
+        verbose_name=_("teacher"),
+    )
+    position = models.CharField(_("position"), max_length=100)
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(_("end"))
+    weekly_hours = models.PositiveSmallIntegerField(_("weekly hours"), null=True, blank=True)
+    signed_file = models.FileField(_("signed file"), upload_to="contracts/%Y/", blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+    )
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-start_on"]
+        constraints = [
+            dates_in_order(
+                "start_on",
+                "end_on",
+                "contract_dates_in_order",
+                _("The contract cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True) | Q(weekly_hours__lte=60),
+                name="contract_weekly_hours_plausible",
+                violation_error_message=_("Weekly hours cannot exceed 60."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} {self.start_on:%Y-%m-%d}–{self.end_on:%Y-%m-%d}"
+
+
+class IdentityDocument(VersionedModel):
+    """A passport, permit or certificate of a foreign teacher, with its expiry."""
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("passport")
+        WORK_PERMIT = "work_permit", _("work permit (外国人工作许可证)")
+        RESIDENCE_PERMIT = "residence_permit", _("residence permit (居留许可)")
+        VISA = "visa", _("visa")
+        HEALTH_CERTIFICATE = "health_certificate", _("health certificate")
+        CRIMINAL_RECORD = "criminal_record", _("criminal-record certificate")
+        DEGREE_CERTIFICATION = "degree_certification", _("degree certification")
+
+    class PermitClass(models.TextChoices):
+        A = "A", _("class A (high-end talent)")
+        B = "B", _("class B (professional)")
+        C = "C", _("class C (other)")
+
+    teacher = models.ForeignKey(
+        ForeignTeacher,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("teacher"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    permit_class = models.CharField(
+        _("permit class"),
+        max_length=1,
+        choices=PermitClass.choices,
+        blank=True,
+    )
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        ordering = ["teacher__family_name", "kind", "-expires_on"]
+        constraints = [
+            dates_in_order(
+                "issued_on",
+                "expires_on",
+                "document_validity_in_order",
+                _("A document cannot expire before it was issued."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="work_permit") | Q(permit_class=""),
+                name="document_permit_class_only_for_work_permit",
+                violation_error_message=_("Only a work permit has a permit class."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "number"],
+                condition=~Q(number=""),
+                name="document_unique_kind_number",
+                violation_error_message=_("A document of this kind with this number exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.get_kind_display()}"
+
+
+class QualificationCheck(VersionedModel):
+    """The yearly qualification review (资格审查 / 年度自查) of a foreign teacher."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("pending")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+
+    teacher = models.ForeignKey(
+        ForeignTeacher,
+        on_delete=models.CASCADE,
+        related_name="checks",
+        verbose_name=_("teacher"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    degree_verified = models.BooleanField(_("degree verified"), default=False)
+    experience_verified = models.BooleanField(_("experience verified"), default=False)
+    certificate_verified = models.BooleanField(_("certificate verified"), default=False)
+    health_verified = models.BooleanField(_("health certificate verified"), default=False)
+    criminal_record_verified = models.BooleanField(_("criminal record verified"), default=False)
+    result = models.CharField(
+        _("result"),
+        max_length=20,
+        choices=Result.choices,
+        default=Result.PENDING,
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("qualification check")
+        verbose_name_plural = _("qualification checks")
+        ordering = ["-year", "teacher__family_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "year"],
+                name="check_one_per_teacher_and_year",
+                violation_error_message=_("This teacher already has a check for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="check_year_plausible",
+                violation_error_message=_("Enter a year between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.teacher}"
+
+
+class Incident(VersionedModel):
+    """A dispute or safety, political or religious incident involving a foreign teacher."""
+
+    class Kind(models.TextChoices):
+        CONTRACT_DISPUTE = "contract_dispute", _("contract dispute")
+        SAFETY = "safety", _("safety")
+        POLITICAL = "political", _("political")
+        RELIGIOUS = "religious", _("religious")
+        OTHER = "other", _("other")
+
+    teacher = models.ForeignKey(
+        ForeignTeacher,
+        on_delete=models.CASCADE,
+        related_name="incidents",
+        verbose_name=_("teacher"),
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"))
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-date"]
+        constraints = [
+            dates_in_order(
+                "date",
+                "resolved_on",
+                "incident_resolved_after_it_happened",
+                _("An incident cannot be resolved before it happened."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

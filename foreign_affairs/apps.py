@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForeignAffairsConfig(AppConfig):
+    name = "foreign_affairs"
+    verbose_name = _("Foreign affairs portal")
+
+    def ready(self):
+        from foreign_affairs import checks  # noqa: F401  (registers system checks)

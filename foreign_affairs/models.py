@@ -1,0 +1,97 @@
+"""Shared model bases: timestamps, change history and optimistic versioning."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class StaleVersionError(ValidationError):
+    """A save was based on a version of the record that is no longer the stored one."""
+
+
+class VersionField(models.PositiveIntegerField):
+    """The version a record was read at; forms carry it back as a hidden field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", 1)
+        kwargs.setdefault("verbose_name", _("version"))
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("required", False)
+        return super().formfield(**kwargs)
+
+
+class TimeStampedModel(models.Model):
+    """Creation and update times, and a change history (who, when, what) of every row."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A record edited by people: a save based on a stale version is refused.
+
+    The check is one conditional UPDATE (`version` still what the editor read), so two
+    concurrent saves cannot both pass it; the loser gets `StaleVersionError` and the stored
+    row is left as the winner wrote it.
+    """
+
+    version = VersionField()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise StaleVersionError(stale_version_message(self), code="stale_version")
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            return super().save(*args, **kwargs)
+
+
+def stale_version_message(instance) -> str:
+    """Return the conflict message naming who changed the record last, and when."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    last = instance.history.order_by("-history_date", "-history_id").first()
+    if last is None:
+        return str(_("This record was changed by someone else after you opened it."))
+    who = getattr(last.history_user, "username", None) or _("another user")
+    when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT")
+    return str(
+        _(
+            "This record was changed by %(who)s at %(when)s after you opened it. "
+            "Your changes were not saved: reload the page to see the current version."
+        )
+        % {"who": who, "when": when}
+    )
+
+
+def dates_in_order(start: str, end: str, name: str, message) -> models.CheckConstraint:
+    """Return a constraint: `end` is not before `start` when both are set."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=message,
+    )

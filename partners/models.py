@@ -1,0 +1,284 @@
+"""Partner institutions, their contacts, agreements and the record of exchanges with them."""
+
+import hashlib
+from datetime import date, timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from foreign_affairs.models import VersionedModel, dates_in_order
+from foreign_affairs.regions import is_belt_and_road, is_greater_bay_area, region_kind
+
+DORMANT_AFTER_DAYS = 365
+EXPIRING_WITHIN_DAYS = 90
+
+
+class Institution(VersionedModel):
+    """A school, hospital, company or government body the college works with."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("university")
+        COLLEGE = "college", _("college")
+        HOSPITAL = "hospital", _("hospital or clinic")
+        COMPANY = "company", _("company")
+        GOVERNMENT = "government", _("government body")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PROSPECTIVE = "prospective", _("prospective")
+        ACTIVE = "active", _("active")
+        DORMANT = "dormant", _("dormant")
+        ENDED = "ended", _("ended")
+
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COLLEGE)
+    country = CountryField(_("country/region"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PROSPECTIVE,
+    )
+    since = models.DateField(_("partner since"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name_zh"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_zh"],
+                name="institution_unique_name_zh",
+                violation_error_message=_("An institution with this Chinese name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_zh=""),
+                name="institution_name_zh_not_empty",
+                violation_error_message=_("The Chinese name is required."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_zh
+
+    @property
+    def region_kind(self):
+        """Return how the institution's country/region is counted (mainland, 港澳台, foreign)."""
+        return region_kind(self.country.code)
+
+    @property
+    def is_belt_and_road(self) -> bool:
+        return is_belt_and_road(self.country.code)
+
+    @property
+    def is_greater_bay_area(self) -> bool:
+        return is_greater_bay_area(self.country.code, self.city)
+
+    def dormant_warning(self, last_interaction_on: date | None) -> bool:
+        """Return whether an active partner has had no interaction for 12 months."""
+        if self.status != self.Status.ACTIVE:
+            return False
+        cutoff = timezone.localdate() - timedelta(days=DORMANT_AFTER_DAYS)
+        return last_interaction_on is None or last_interaction_on < cutoff
+
+
+class Contact(VersionedModel):
+    """A person at a partner institution the office writes to."""
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("institution"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title/position"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["institution__name_zh", "-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_institution",
+                violation_error_message=_("This institution already has a primary contact."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Agreement(VersionedModel):
+    """A signed (or negotiated) agreement or memorandum with a partner institution."""
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("memorandum of understanding")
+        FRAMEWORK = "framework", _("framework agreement")
+        JOINT_TRAINING = "joint_training", _("joint training")
+        STUDENT_EXCHANGE = "student_exchange", _("student exchange")
+        RECRUITMENT = "recruitment", _("recruitment on behalf (代招)")
+        OTHER = "other", _("other")
+
+    class Renewal(models.TextChoices):
+        NONE = "none", _("no renewal")
+        AUTO = "auto", _("automatic renewal")
+        NEGOTIATION = "negotiation", _("renewal by negotiation")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        NEGOTIATING = "negotiating", _("negotiating")
+        IN_FORCE = "in_force", _("in force")
+        EXPIRED = "expired", _("expired")
+        TERMINATED = "terminated", _("terminated")
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("institution"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOU)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank for an open-ended agreement."),
+    )
+    renewal = models.CharField(
+        _("renewal"),
+        max_length=20,
+        choices=Renewal.choices,
+        default=Renewal.NONE,
+    )
+    quota_per_year = models.PositiveIntegerField(
+        _("mobilities per year"),
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+    )
+    approval_reference = models.CharField(
+        _("approval reference (上级批准文号)"),
+        max_length=100,
+        blank=True,
+    )
+    signed_file = models.FileField(
+        _("signed file"),
+        upload_to="agreements/%Y/",
+        blank=True,
+    )
+    signed_file_sha256 = models.CharField(
+        _("SHA-256 of the signed file"),
+        max_length=64,
+        blank=True,
+        editable=False,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            dates_in_order(
+                "valid_from",
+                "valid_until",
+                "agreement_valid_dates_in_order",
+                _("The end of validity cannot be before its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_per_year__isnull=True) | Q(quota_per_year__gte=0),
+                name="agreement_quota_not_negative",
+                violation_error_message=_("The yearly quota cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Plumbing, not a rule: the fingerprint always describes the stored file.
+        if self.signed_file and not self.signed_file._committed:
+            digest = hashlib.sha256()
+            for chunk in self.signed_file.chunks():
+                digest.update(chunk)
+            self.signed_file_sha256 = digest.hexdigest()
+        elif not self.signed_file:
+            self.signed_file_sha256 = ""
+        super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self) -> bool:
+        return bool(self.valid_until and self.valid_until < timezone.localdate())
+
+    @property
+    def is_expiring(self) -> bool:
+        """Return whether an agreement in force ends within the next 90 days."""
+        if self.status != self.Status.IN_FORCE or not self.valid_until or self.is_expired:
+            return False
+        return self.valid_until <= timezone.localdate() + timedelta(days=EXPIRING_WITHIN_DAYS)
+
+
+class Interaction(VersionedModel):
+    """One exchange with a partner (交流记录): a meeting, a letter, a visit. Feeds the report."""
+
+    class Kind(models.TextChoices):
+        ONLINE_MEETING = "online_meeting", _("online meeting")
+        CORRESPONDENCE = "correspondence", _("email or letter")
+        VISIT_RECEIVED = "visit_received", _("visit received")
+        VISIT_PAID = "visit_paid", _("visit paid")
+        EVENT = "event", _("event")
+        OTHER = "other", _("other")
+
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        verbose_name=_("institution"),
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRESPONDENCE,
+    )
+    summary = models.TextField(_("summary"))
+    participants = models.TextField(_("participants"), blank=True)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(summary=""),
+                name="interaction_summary_not_empty",
+                violation_error_message=_("Describe the interaction in the summary."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.institution}"
