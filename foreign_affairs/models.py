@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def is_history_model(model) -> bool:
+    """Return whether a model is one of django-simple-history's Historical* snapshots."""
+    return model.__name__.startswith("Historical")
+
+
 class StaleVersionError(ValidationError):
     """A save was based on a version of the record that is no longer the stored one."""
 

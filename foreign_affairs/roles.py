@@ -6,6 +6,8 @@ again when a model or a rule is added (a grant of a model that does not exist ye
 migration state is skipped; tests/foreign_affairs/test_roles.py pins the final result).
 """
 
+from foreign_affairs.models import is_history_model
+
 DOMAIN_APPS = ("partners", "exchanges", "faculty", "reports")
 ALL_ACTIONS = ("view", "add", "change", "delete")
 
@@ -40,7 +42,7 @@ def _domain_model_names(apps, app_label: str) -> list[str]:
     return [
         model._meta.model_name
         for model in apps.get_app_config(app_label).get_models()
-        if not model.__name__.startswith("Historical")
+        if not is_history_model(model)
     ]
 
 

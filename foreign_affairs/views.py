@@ -3,7 +3,8 @@
 from django.apps import apps
 from django.views.generic import TemplateView
 
-PORTAL_APPS = ("partners", "exchanges", "faculty", "reports")
+from foreign_affairs.models import is_history_model
+from foreign_affairs.roles import DOMAIN_APPS
 
 
 class HomeView(TemplateView):
@@ -14,12 +15,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         sections = []
-        for label in PORTAL_APPS:
+        for label in DOMAIN_APPS:
             config = apps.get_app_config(label)
             models = [
                 model._meta
                 for model in config.get_models()
-                if user.has_perm(f"{label}.view_{model._meta.model_name}")
+                if not is_history_model(model)
+                and user.has_perm(f"{label}.view_{model._meta.model_name}")
             ]
             if models:
                 sections.append({"app": config, "models": models})
