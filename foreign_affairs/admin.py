@@ -1,6 +1,13 @@
 """Shared admin layer: history, stale-version refusal and the Chinese site titles."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,6 +24,78 @@ class DomainAdmin(SimpleHistoryAdmin):
     form = VersionedModelForm
     list_per_page = 50
     readonly_fields = ("created", "updated")
+    change_list_template = "admin/domain_change_list.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("deleted/", wrap(self.deleted_view), name=self._url_name("deleted")),
+            path(
+                "deleted/<int:history_id>/restore/",
+                wrap(self.restore_view),
+                name=self._url_name("restore"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _url_name(self, view: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def deleted_records(self):
+        """Return the last snapshots of deleted rows that have not been restored since."""
+        history = self.model.history
+        pk_name = self.opts.pk.attname
+        last_deletions = (
+            history.filter(history_type="-").values(pk_name).annotate(last=Max("history_id"))
+        )
+        return (
+            history.filter(history_id__in=last_deletions.values("last"))
+            .exclude(**{f"{pk_name}__in": self.model._base_manager.values("pk")})
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+
+    def deleted_view(self, request):
+        """List deleted records of this model, newest first, each with a restore button."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
+            "records": self.deleted_records()[:200],
+            "can_restore": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/deleted_records.html", context)
+
+    def restore_view(self, request, history_id):
+        """Put a deleted record back as it was when deleted (POST only)."""
+        if request.method != "POST":
+            return redirect(f"admin:{self._url_name('deleted')}")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(self.deleted_records(), history_id=history_id)
+        obj = record.instance
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            problems = "; ".join(message for message in error.messages)
+            self.message_user(
+                request,
+                gettext("“%(obj)s” cannot be restored: %(problems)s")
+                % {"obj": obj, "problems": problems},
+                messages.ERROR,
+            )
+            return redirect(f"admin:{self._url_name('deleted')}")
+        with transaction.atomic():
+            obj.save()
+        self.log_addition(request, obj, [{"added": {}}])
+        self.message_user(
+            request,
+            gettext("Restored “%(obj)s”.") % {"obj": obj},
+            messages.SUCCESS,
+        )
+        return redirect(f"admin:{self._url_name('change')}", obj.pk)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request._reverting_history = True
