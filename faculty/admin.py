@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
-from foreign_affairs.admin import DomainAdmin, DomainStackedInline, DomainTabularInline
+from foreign_affairs.admin import (
+    DomainAdmin,
+    DomainStackedInline,
+    DomainTabularInline,
+    country_filter,
+)
 
 
 class ContractInline(DomainTabularInline):
@@ -38,7 +43,12 @@ class ForeignTeacherAdmin(DomainAdmin):
         "is_demo",
         "qualified",
     )
-    list_filter = ("status", "employment", "nationality", "is_demo")
+    list_filter = (
+        "status",
+        "employment",
+        country_filter("nationality", _("nationality")),
+        "is_demo",
+    )
     search_fields = ("family_name", "given_name", "chinese_name", "email", "subjects")
     autocomplete_fields = ("assistants", "manager")
     inlines = (ContractInline, IdentityDocumentInline, QualificationCheckInline)

@@ -18,6 +18,37 @@ admin.site.site_title = _("Foreign Affairs Office Portal")
 admin.site.index_title = _("Administration")
 
 
+class CountryInUseFilter(admin.SimpleListFilter):
+    """Filter by a country field, offering only the countries that occur in the data."""
+
+    field_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(self.field_name, flat=True)
+            .distinct()
+        )
+        field = model_admin.model._meta.get_field(self.field_name)
+        names = dict(field.countries)
+        return sorted(((code, names.get(code, code)) for code in codes if code), key=str)
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field_name: self.value()})
+        return queryset
+
+
+def country_filter(field_name: str, title) -> type[CountryInUseFilter]:
+    """Return a CountryInUseFilter for `field_name`, titled `title`."""
+    return type(
+        f"{field_name.title()}InUseFilter",
+        (CountryInUseFilter,),
+        {"field_name": field_name, "parameter_name": field_name, "title": title},
+    )
+
+
 class DomainAdmin(SimpleHistoryAdmin):
     """Admin of a domain model: edits go through the versioned form and are recorded."""
 

@@ -26,7 +26,8 @@ class VersionField(models.PositiveIntegerField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("widget", forms.HiddenInput)
+        # Always hidden: the admin would otherwise swap in its number widget.
+        kwargs["widget"] = forms.HiddenInput
         kwargs.setdefault("required", False)
         return super().formfield(**kwargs)
 

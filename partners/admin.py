@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from foreign_affairs.admin import DomainAdmin, DomainStackedInline, DomainTabularInline
+from foreign_affairs.admin import (
+    DomainAdmin,
+    DomainStackedInline,
+    DomainTabularInline,
+    country_filter,
+)
 from partners.models import Agreement, Contact, Institution, Interaction
 
 
@@ -32,7 +37,7 @@ class InstitutionAdmin(DomainAdmin):
         "status",
         "last_interaction_on",
     )
-    list_filter = ("status", "kind", "country")
+    list_filter = ("status", "kind", country_filter("country", _("country/region")))
     search_fields = ("name_zh", "name_en", "short_name", "city")
     inlines = (ContactInline, AgreementInline)
 
