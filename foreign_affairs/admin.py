@@ -2,8 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from foreign_affairs.forms import VersionedModelForm
+from foreign_affairs.history import deleted_records, record_restore
 
 admin.site.site_header = _("Foreign Affairs Office Portal administration")
 admin.site.site_title = _("Foreign Affairs Office Portal")
@@ -72,20 +71,6 @@ class DomainAdmin(SimpleHistoryAdmin):
     def _url_name(self, view: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
 
-    def deleted_records(self):
-        """Return the last snapshots of deleted rows that have not been restored since."""
-        history = self.model.history
-        pk_name = self.opts.pk.attname
-        last_deletions = (
-            history.filter(history_type="-").values(pk_name).annotate(last=Max("history_id"))
-        )
-        return (
-            history.filter(history_id__in=last_deletions.values("last"))
-            .exclude(**{f"{pk_name}__in": self.model._base_manager.values("pk")})
-            .select_related("history_user")
-            .order_by("-history_date")
-        )
-
     def deleted_view(self, request):
         """List deleted records of this model, newest first, each with a restore button."""
         if not self.has_view_permission(request):
@@ -94,7 +79,7 @@ class DomainAdmin(SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
-            "records": self.deleted_records()[:200],
+            "records": deleted_records(self.model)[:200],
             "can_restore": self.has_add_permission(request),
         }
         return TemplateResponse(request, "admin/deleted_records.html", context)
@@ -105,21 +90,18 @@ class DomainAdmin(SimpleHistoryAdmin):
             return redirect(f"admin:{self._url_name('deleted')}")
         if not self.has_add_permission(request):
             raise PermissionDenied
-        record = get_object_or_404(self.deleted_records(), history_id=history_id)
-        obj = record.instance
+        record = get_object_or_404(deleted_records(self.model), history_id=history_id)
         try:
-            obj.full_clean()
+            obj = record_restore(record=record, user=request.user)
         except ValidationError as error:
-            problems = "; ".join(message for message in error.messages)
+            problems = "；".join(error.messages)
             self.message_user(
                 request,
                 gettext("“%(obj)s” cannot be restored: %(problems)s")
-                % {"obj": obj, "problems": problems},
+                % {"obj": record.instance, "problems": problems},
                 messages.ERROR,
             )
             return redirect(f"admin:{self._url_name('deleted')}")
-        with transaction.atomic():
-            obj.save()
         self.log_addition(request, obj, [{"added": {}}])
         self.message_user(
             request,

@@ -31,7 +31,8 @@ def test_deleted_record_is_listed_and_restored(admin_client, institution):
         "MO",
         "澳门",
     )
-    assert restored.history.first().history_type == "+"
+    last = restored.history.first()
+    assert (last.history_type, last.history_user.username) == ("+", "admin")
     # restored records leave the list of deleted ones
     listing = admin_client.get(reverse("admin:partners_institution_deleted"))
     assert 'id="deleted-records"' not in listing.content.decode()
