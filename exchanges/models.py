@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel, dates_in_order
 from partners.models import Agreement, Institution
 
@@ -223,8 +224,11 @@ class VisitPlanLine(VersionedModel):
         ]
 
     def __str__(self):
-        places = "、".join(country.name for country in self.destinations)
-        return f"{self.year}-{self.planned_month:02d} {places}"
+        return f"{self.year}-{self.planned_month:02d} {self.destination_names}"
+
+    @property
+    def destination_names(self) -> str:
+        return "、".join(country.name for country in self.destinations)
 
 
 class Visit(VersionedModel):
@@ -283,7 +287,7 @@ class Visit(VersionedModel):
         default=Status.DRAFT,
     )
     approval_number = models.CharField(_("approval number (批件号)"), max_length=100, blank=True)
-    approval_file = models.FileField(_("approval document"), upload_to="visits/%Y/", blank=True)
+    approval_file = AttachmentField(_("approval document"), folder="visits")
     cancel_reason = models.CharField(_("reason for cancellation"), max_length=200, blank=True)
     report_submitted_on = models.DateField(
         _("post-trip report submitted on"), null=True, blank=True
@@ -332,6 +336,10 @@ class Visit(VersionedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def destination_names(self) -> str:
+        return "、".join(country.name for country in self.destinations)
 
     @property
     def report_due_on(self):

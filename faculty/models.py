@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel, dates_in_order
 
 BACHELOR_OR_ABOVE = {"bachelor", "master", "doctorate"}
@@ -184,7 +185,7 @@ class Contract(VersionedModel):
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"))
     weekly_hours = models.PositiveSmallIntegerField(_("weekly hours"), null=True, blank=True)
-    signed_file = models.FileField(_("signed file"), upload_to="contracts/%Y/", blank=True)
+    signed_file = AttachmentField(_("signed file"), folder="contracts")
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -247,7 +248,7 @@ class IdentityDocument(VersionedModel):
     number = models.CharField(_("number"), max_length=50, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    file = AttachmentField(_("file"), folder="documents")
 
     class Meta:
         verbose_name = _("identity document")

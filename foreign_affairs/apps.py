@@ -7,4 +7,8 @@ class ForeignAffairsConfig(AppConfig):
     verbose_name = _("Foreign affairs portal")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from foreign_affairs import checks  # noqa: F401  (registers system checks)
+
+        autodiscover_modules("search", "deadlines", "dashboard")

@@ -27,3 +27,26 @@ class VersionedModelForm(forms.ModelForm):
         # Keep the version the editor read: construct_instance() skips empty values.
         if "version" in self.cleaned_data and self.cleaned_data["version"]:
             self.instance.version = self.cleaned_data["version"]
+
+
+class PortalForm(VersionedModelForm):
+    """The staff UI's edit form: Bootstrap widgets and native date pickers."""
+
+    wide_fields = ("notes", "summary", "goals", "outcomes", "description", "purpose", "members")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 4)

@@ -27,3 +27,50 @@ def record_restore(*, record, user) -> models.Model:
     with transaction.atomic():
         obj.save()
     return obj
+
+
+def _display(record, field_name: str):
+    field = record._meta.get_field(field_name)
+    value = getattr(record, field.attname)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and value is not None:
+        related = getattr(record, field_name, None)
+        return related if related is not None else value
+    return value
+
+
+def record_changes(new, old) -> list[dict]:
+    """Return what changed from history record `old` to `new`: field label, old, new."""
+    if old is None:
+        return []
+    delta = new.diff_against(old, excluded_fields=["version", "updated", "created"])
+    return [
+        {
+            "label": new.instance_type._meta.get_field(change.field).verbose_name,
+            "old": _display(old, change.field),
+            "new": _display(new, change.field),
+        }
+        for change in delta.changes
+    ]
+
+
+def history_changes(obj, limit: int = 100) -> list[dict]:
+    """Return the object's history, newest first, each entry with who, when and what changed."""
+    records = list(
+        obj.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    entries = []
+    previous = None
+    for record in records:
+        entries.append(
+            {
+                "record": record,
+                "user": record.history_user,
+                "date": record.history_date,
+                "type": record.get_history_type_display(),
+                "changes": record_changes(record, previous),
+            }
+        )
+        previous = record
+    return entries[::-1][:limit]

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -72,24 +73,36 @@ class VersionedModel(TimeStampedModel):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             return super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        opts = self._meta
+        return reverse(f"{opts.app_label}:{opts.model_name}", args=[self.pk])
+
 
 def stale_version_message(instance) -> str:
-    """Return the conflict message naming who changed the record last, and when."""
+    """Return the conflict message: who changed the record, when, and what they changed."""
     from django.utils import timezone
     from django.utils.formats import date_format
 
-    last = instance.history.order_by("-history_date", "-history_id").first()
+    from foreign_affairs.history import record_changes
+
+    records = instance.history.select_related("history_user").order_by("-history_date")
+    last = records.first()
     if last is None:
         return str(_("This record was changed by someone else after you opened it."))
+    seen = records.filter(version=instance.version).first()
+    changes = "；".join(
+        f"{change['label']}：“{change['old']}” → “{change['new']}”"
+        for change in record_changes(last, seen)
+    )
     who = getattr(last.history_user, "username", None) or _("another user")
     when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT")
-    return str(
-        _(
-            "This record was changed by %(who)s at %(when)s after you opened it. "
-            "Your changes were not saved: reload the page to see the current version."
-        )
-        % {"who": who, "when": when}
-    )
+    message = _(
+        "This record was changed by %(who)s at %(when)s after you opened it. "
+        "Your changes were not saved: reload the page to see the current version."
+    ) % {"who": who, "when": when}
+    if changes:
+        message += " " + _("Their change: %(changes)s") % {"changes": changes}
+    return str(message)
 
 
 def dates_in_order(start: str, end: str, name: str, message) -> models.CheckConstraint:

@@ -6,6 +6,8 @@ again when a model or a rule is added (a grant of a model that does not exist ye
 migration state is skipped; tests/foreign_affairs/test_roles.py pins the final result).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from foreign_affairs.models import is_history_model
 
 DOMAIN_APPS = ("partners", "exchanges", "faculty", "reports")
@@ -14,6 +16,12 @@ ALL_ACTIONS = ("view", "add", "change", "delete")
 OFFICE_STAFF = "office_staff"
 LEADERSHIP = "leadership"
 LIAISON = "liaison"
+
+ROLE_LABELS = {
+    OFFICE_STAFF: _("Foreign affairs office staff"),
+    LEADERSHIP: _("School leadership"),
+    LIAISON: _("Department liaison"),
+}
 
 # role -> list of (app label, model name or "*", actions), plus extra "app.codename" grants.
 ROLES: dict[str, dict] = {
@@ -79,3 +87,11 @@ def sync_roles(apps, schema_editor=None) -> None:
         ]
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(perms)
+
+
+def role_labels(user) -> list:
+    """Return the names of the user's roles, for the page header."""
+    labels = [ROLE_LABELS[g.name] for g in user.groups.all() if g.name in ROLE_LABELS]
+    if user.is_superuser:
+        labels.insert(0, _("System administrator"))
+    return labels

@@ -2,10 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from foreign_affairs import views
+from foreign_affairs.attachments import attachment_download
+from foreign_affairs.views.home import HomeView
+from foreign_affairs.views.search import SearchView
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
+    path("partners/", include("partners.urls")),
+    path("exchanges/", include("exchanges.urls")),
+    path("faculty/", include("faculty.urls")),
+    path("reports/", include("reports.urls")),
+    path("search/", SearchView.as_view(), name="search"),
+    path(
+        "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field_name>/",
+        attachment_download,
+        name="attachment",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

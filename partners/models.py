@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel, dates_in_order
 from foreign_affairs.regions import is_belt_and_road, is_greater_bay_area, region_kind
 
@@ -184,11 +185,7 @@ class Agreement(VersionedModel):
         max_length=100,
         blank=True,
     )
-    signed_file = models.FileField(
-        _("signed file"),
-        upload_to="agreements/%Y/",
-        blank=True,
-    )
+    signed_file = AttachmentField(_("signed file"), folder="agreements")
     signed_file_sha256 = models.CharField(
         _("SHA-256 of the signed file"),
         max_length=64,

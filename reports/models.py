@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel
 
 
@@ -94,6 +97,9 @@ class AnnualReport(VersionedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("reports:annualreport", args=[self.year])
+
 
 class ReportPart(VersionedModel):
     """A part of the report: the summary of the year or the plan of the next."""
@@ -127,6 +133,9 @@ class ReportPart(VersionedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return self.report.get_absolute_url()
 
 
 class ReportSection(VersionedModel):
@@ -164,6 +173,9 @@ class ReportSection(VersionedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return self.part.get_absolute_url()
+
 
 class Submission(VersionedModel):
     """A document the office reports to a higher authority (报送), with its due date."""
@@ -183,7 +195,7 @@ class Submission(VersionedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="submissions/%Y/", blank=True)
+    file = AttachmentField(_("file"), folder="submissions")
     report = models.ForeignKey(
         AnnualReport,
         on_delete=models.SET_NULL,
@@ -201,6 +213,10 @@ class Submission(VersionedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_on and not self.submitted_on and self.due_on < timezone.localdate())
 
 
 class Training(VersionedModel):

@@ -1,0 +1,44 @@
+"""Deadlines of the exchanges app: passports due back and post-trip reports due."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.models import PassportCustody, Visit
+from foreign_affairs.registry import Deadline, register_deadlines
+
+
+@register_deadlines
+def passport_due_back(until):
+    """Yield passports handed out and not yet returned, due back by `until`."""
+    passports = PassportCustody.objects.filter(
+        returned_on=None, handed_out_on__isnull=False, due_back_on__lte=until
+    )
+    for passport in passports:
+        yield Deadline(
+            due_on=passport.due_back_on,
+            title=passport.holder,
+            kind=_("passport due back"),
+            obj=passport,
+            permission="exchanges.view_passportcustody",
+        )
+
+
+@register_deadlines
+def post_trip_report(until):
+    """Yield outbound visits back home whose post-trip report is due by `until`."""
+    latest_return = until - timedelta(days=settings.VISIT_REPORT_DUE_DAYS)
+    visits = Visit.objects.filter(
+        direction=Visit.Direction.OUTBOUND,
+        report_submitted_on=None,
+        actual_end__lte=latest_return,
+    ).exclude(status=Visit.Status.CANCELLED)
+    for visit in visits:
+        yield Deadline(
+            due_on=visit.report_due_on,
+            title=visit.title,
+            kind=_("post-trip report due"),
+            obj=visit,
+            permission="exchanges.view_visit",
+        )

@@ -1,0 +1,95 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from foreign_affairs.tables import ObjectTable
+
+
+class ExchangeProjectTable(ObjectTable):
+    name = tables.Column(linkify=True)
+    participant_count = tables.Column(verbose_name=_("participants"))
+
+    class Meta(ObjectTable.Meta):
+        model = ExchangeProject
+        fields = (
+            "name",
+            "kind",
+            "status",
+            "status_reason",
+            "lead_department",
+            "start_on",
+            "end_on",
+            "yearly_quota",
+        )
+        sequence = (*fields, "participant_count", "actions")
+
+
+class ParticipantTable(ObjectTable):
+    name = tables.Column(linkify=True)
+    project = tables.Column(linkify=True)
+
+    class Meta(ObjectTable.Meta):
+        model = Participant
+        fields = (
+            "name",
+            "project",
+            "kind",
+            "department",
+            "number",
+            "direction",
+            "status",
+            "start_on",
+            "end_on",
+            "result",
+        )
+        sequence = (*fields, "actions")
+
+
+class VisitPlanLineTable(ObjectTable):
+    description = tables.Column(linkify=True)
+    destinations = tables.Column(accessor="destination_names", orderable=False)
+    visit_count = tables.Column(verbose_name=_("visits"))
+
+    class Meta(ObjectTable.Meta):
+        model = VisitPlanLine
+        fields = (
+            "year",
+            "planned_month",
+            "description",
+            "destinations",
+            "purpose",
+            "days",
+            "persons",
+            "funding_source",
+            "department",
+        )
+        sequence = (*fields, "visit_count", "actions")
+
+
+class VisitTable(ObjectTable):
+    title = tables.Column(linkify=True)
+    destinations = tables.Column(accessor="destination_names", orderable=False)
+
+    class Meta(ObjectTable.Meta):
+        model = Visit
+        fields = (
+            "title",
+            "direction",
+            "status",
+            "destinations",
+            "persons",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+        )
+        sequence = (*fields, "actions")
+
+
+class PassportCustodyTable(ObjectTable):
+    holder = tables.Column(linkify=True)
+
+    class Meta(ObjectTable.Meta):
+        model = PassportCustody
+        fields = ("holder", "expires_on", "visit", "handed_out_on", "due_back_on", "returned_on")
+        sequence = (*fields, "actions")

@@ -1,0 +1,43 @@
+from exchanges import views
+from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from foreign_affairs.routing import object_urls
+
+app_name = "exchanges"
+
+urlpatterns = [
+    *object_urls(
+        ExchangeProject,
+        prefix="projects/",
+        list_view=views.ExchangeProjectListView,
+        detail_view=views.ExchangeProjectView,
+        edit_view=views.ExchangeProjectEditView,
+    ),
+    *object_urls(
+        Participant,
+        prefix="participants/",
+        list_view=views.ParticipantListView,
+        detail_view=views.ParticipantView,
+        edit_view=views.ParticipantEditView,
+    ),
+    *object_urls(
+        VisitPlanLine,
+        prefix="plan/",
+        list_view=views.VisitPlanLineListView,
+        detail_view=views.VisitPlanLineView,
+        edit_view=views.VisitPlanLineEditView,
+    ),
+    *object_urls(
+        Visit,
+        prefix="visits/",
+        list_view=views.VisitListView,
+        detail_view=views.VisitView,
+        edit_view=views.VisitEditView,
+    ),
+    *object_urls(
+        PassportCustody,
+        prefix="passports/",
+        list_view=views.PassportCustodyListView,
+        detail_view=views.PassportCustodyView,
+        edit_view=views.PassportCustodyEditView,
+    ),
+]

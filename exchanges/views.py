@@ -1,0 +1,102 @@
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from exchanges import filters, forms, tables
+from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from foreign_affairs.views import generic
+
+
+class ExchangeProjectListView(generic.ObjectListView):
+    queryset = ExchangeProject.objects.annotate(participant_count=Count("participants"))
+    filterset_class = filters.ExchangeProjectFilterSet
+    table_class = tables.ExchangeProjectTable
+
+
+class ExchangeProjectView(generic.ObjectView):
+    queryset = ExchangeProject.objects.select_related("agreement", "owner")
+    tabs = [
+        generic.Tab(
+            "participants",
+            _("Participants"),
+            tables.ParticipantTable,
+            lambda obj: obj.participants.select_related("project"),
+            "exchanges:participant_add",
+            "project",
+        ),
+    ]
+
+
+class ExchangeProjectEditView(generic.ObjectEditView):
+    queryset = ExchangeProject.objects.all()
+    form_class = forms.ExchangeProjectForm
+
+
+class ParticipantListView(generic.ObjectListView):
+    queryset = Participant.objects.select_related("project")
+    filterset_class = filters.ParticipantFilterSet
+    table_class = tables.ParticipantTable
+
+
+class ParticipantView(generic.ObjectView):
+    queryset = Participant.objects.select_related("project")
+
+
+class ParticipantEditView(generic.ObjectEditView):
+    queryset = Participant.objects.all()
+    form_class = forms.ParticipantForm
+
+
+class VisitPlanLineListView(generic.ObjectListView):
+    queryset = VisitPlanLine.objects.annotate(visit_count=Count("visits"))
+    filterset_class = filters.VisitPlanLineFilterSet
+    table_class = tables.VisitPlanLineTable
+
+
+class VisitPlanLineView(generic.ObjectView):
+    queryset = VisitPlanLine.objects.all()
+    tabs = [
+        generic.Tab(
+            "visits",
+            _("Visits"),
+            tables.VisitTable,
+            lambda obj: obj.visits.all(),
+            "exchanges:visit_add",
+            "plan_line",
+        ),
+    ]
+
+
+class VisitPlanLineEditView(generic.ObjectEditView):
+    queryset = VisitPlanLine.objects.all()
+    form_class = forms.VisitPlanLineForm
+
+
+class VisitListView(generic.ObjectListView):
+    queryset = Visit.objects.all()
+    filterset_class = filters.VisitFilterSet
+    table_class = tables.VisitTable
+
+
+class VisitView(generic.ObjectView):
+    queryset = Visit.objects.select_related("plan_line")
+    template_name = "exchanges/visit_detail.html"
+
+
+class VisitEditView(generic.ObjectEditView):
+    queryset = Visit.objects.all()
+    form_class = forms.VisitForm
+
+
+class PassportCustodyListView(generic.ObjectListView):
+    queryset = PassportCustody.objects.select_related("visit")
+    filterset_class = filters.PassportCustodyFilterSet
+    table_class = tables.PassportCustodyTable
+
+
+class PassportCustodyView(generic.ObjectView):
+    queryset = PassportCustody.objects.select_related("visit", "holder_user")
+
+
+class PassportCustodyEditView(generic.ObjectEditView):
+    queryset = PassportCustody.objects.all()
+    form_class = forms.PassportCustodyForm

@@ -1,0 +1,16 @@
+"""The faculty app's part of the dashboard: foreign teachers employed."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from faculty.models import ForeignTeacher
+from foreign_affairs.registry import Count, register_dashboard
+
+
+@register_dashboard
+def faculty_panel(user) -> dict:
+    if not user.has_perm("faculty.view_foreignteacher"):
+        return {}
+    employed = ForeignTeacher.objects.filter(status=ForeignTeacher.Status.EMPLOYED).count()
+    url = reverse("faculty:foreignteacher_list") + "?status=employed"
+    return {"counts": [Count(_("Teachers employed"), employed, url)]}

@@ -1,0 +1,124 @@
+"""Attachments (signed agreements, contracts, permits, approvals): checked, renamed, guarded.
+
+Uploads are accepted by content (magic bytes), not by name; stored under server-generated
+names; and downloaded only through `attachment_download`, which checks the user's view
+permission on the owning record (media files are never served publicly).
+"""
+
+import uuid
+
+import filetype
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+
+
+def detected_extension(file) -> str | None:
+    """Return the extension of the file's real type, from its first bytes, or None."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8192)
+    file.seek(position)
+    kind = filetype.guess(head)
+    return ALLOWED_TYPES.get(kind.mime) if kind else None
+
+
+def validate_attachment(file) -> None:
+    """Refuse files over 20 MB and files that are not really PDF, JPEG, PNG, DOCX or XLSX."""
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB; the limit is 20 MB.") % {"size": file.size / 2**20},
+            code="too_large",
+        )
+    if getattr(file, "_committed", False):
+        return  # already stored: it was checked when it was uploaded
+    if detected_extension(file) is None:
+        raise ValidationError(
+            _(
+                "Only PDF, JPEG, PNG, DOCX and XLSX files are accepted; this file's content is "
+                "none of them (the file name does not count)."
+            ),
+            code="file_type",
+        )
+
+
+@deconstructible
+class AttachmentPath:
+    """Store an upload as `<folder>/<year>/<random name>.<extension>`."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        from django.utils import timezone
+
+        extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+        return f"{self.folder}/{timezone.localdate().year}/{uuid.uuid4().hex}.{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, AttachmentPath) and other.folder == self.folder
+
+
+class AttachmentField(models.FileField):
+    """A FileField for official documents: validated by content, stored under a random name."""
+
+    def __init__(self, *args, folder: str = "attachments", **kwargs):
+        kwargs.setdefault("upload_to", AttachmentPath(folder))
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+        self.validators = [*self.validators, validate_attachment]
+
+    def generate_filename(self, instance, filename):
+        # The stored name's extension follows the content, never the uploader's file name.
+        upload = getattr(getattr(instance, self.attname), "file", None)
+        extension = detected_extension(upload) if upload is not None else None
+        return super().generate_filename(instance, f"upload.{extension or 'bin'}")
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
+
+
+def download_url(obj, field_name: str) -> str:
+    """Return the permission-checked download URL of an attachment."""
+    opts = obj._meta
+    return reverse("attachment", args=[opts.app_label, opts.model_name, obj.pk, field_name])
+
+
+def attachment_download(request, app_label, model_name, pk, field_name):
+    """Serve an attachment to a user who may view the owning record; 404 for anything else."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as error:
+        raise Http404 from error
+    if not request.user.has_perm(f"{app_label}.view_{model_name}"):
+        raise PermissionDenied
+    field = next(
+        (f for f in model._meta.fields if f.name == field_name and isinstance(f, models.FileField)),
+        None,
+    )
+    if field is None:
+        raise Http404
+    obj = get_object_or_404(model, pk=pk)
+    file = getattr(obj, field_name)
+    if not file:
+        raise Http404
+    extension = file.name.rsplit(".", 1)[-1] if "." in file.name else ""
+    filename = f"{obj}-{field.verbose_name}" + (f".{extension}" if extension else "")
+    return FileResponse(file.open("rb"), as_attachment=True, filename=filename)

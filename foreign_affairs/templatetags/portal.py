@@ -1,0 +1,58 @@
+"""Template helpers of the portal: one way to display a field value everywhere."""
+
+import datetime
+
+from django import template
+from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django_countries.fields import Country
+
+register = template.Library()
+
+
+@register.simple_tag
+def display_value(value, obj=None, field_name=""):
+    """Return a field value as a reader expects it: dates in Chinese, files as download links."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return date_filter(value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_filter(value, "DATE_FORMAT")
+    if isinstance(value, Country):
+        return value.name
+    if isinstance(value, list) and value and isinstance(value[0], Country):
+        return "、".join(country.name for country in value)
+    if isinstance(value, FieldFile):
+        from foreign_affairs.attachments import download_url
+
+        return format_html('<a href="{}">{}</a>', download_url(obj, field_name), _("Download"))
+    if hasattr(value, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return format_html('<a href="{}" rel="noopener" target="_blank">{}</a>', value, value)
+    return value
+
+
+@register.filter
+def dormant_warning(institution) -> bool:
+    """Return whether an active partner has had no interaction for 12 months."""
+    return institution.dormant_warning(getattr(institution, "last_interaction_on", None))
+
+
+@register.filter
+def verbose_name(model) -> str:
+    """Return a model class's verbose name (templates cannot reach `_meta`)."""
+    return model._meta.verbose_name
+
+
+@register.filter
+def user_name(user) -> str:
+    """Return a user's full name, else username, else a dash (history of system changes)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()

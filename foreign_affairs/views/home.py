@@ -1,0 +1,23 @@
+"""The dashboard: key counts, deadlines, recent changes, partners by country/region."""
+
+from django.views.generic import TemplateView
+
+from foreign_affairs.registry import dashboard_panels
+from foreign_affairs.selectors import deadlines_for, recent_changes
+
+
+class HomeView(TemplateView):
+    """What needs doing and what happened: the first page every user sees."""
+
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        panels = [panel(user) for panel in dashboard_panels]
+        return super().get_context_data(
+            counts=[item for panel in panels for item in panel.get("counts", [])],
+            charts=[chart for panel in panels for chart in panel.get("charts", [])],
+            deadlines=deadlines_for(user),
+            changes=recent_changes(user),
+            **kwargs,
+        )

@@ -1,0 +1,7 @@
+from foreign_affairs.registry import register_search
+from partners.models import Agreement, Institution
+
+register_search(Institution, "name_zh", "name_en", "short_name", "city")
+register_search(
+    Agreement, "title", "approval_reference", "institution__name_zh", "institution__name_en"
+)

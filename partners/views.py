@@ -1,0 +1,115 @@
+import django_tables2
+from django.utils.translation import gettext_lazy as _
+
+from foreign_affairs.tables import ObjectTable
+from foreign_affairs.views import generic
+from partners import filters, forms, tables
+from partners.models import Agreement, Contact, Institution, Interaction
+from partners.selectors import institution_timeline, institutions_with_activity
+
+
+def _related_table(fields):
+    """Return a tab table class for rows of another app (reached by reverse relation only)."""
+
+    def build(rows, **kwargs):
+        table_class = django_tables2.table_factory(rows.model, table=ObjectTable, fields=fields)
+        return table_class(rows, **kwargs)
+
+    return build
+
+
+class InstitutionListView(generic.ObjectListView):
+    queryset = institutions_with_activity()
+    filterset_class = filters.InstitutionFilterSet
+    table_class = tables.InstitutionTable
+
+
+class InstitutionView(generic.ObjectView):
+    queryset = institutions_with_activity()
+    template_name = "partners/institution_detail.html"
+    tabs = [
+        generic.Tab(
+            "contacts",
+            _("Contacts"),
+            tables.ContactTable,
+            lambda obj: obj.contacts.select_related("institution"),
+            "partners:contact_add",
+            "institution",
+        ),
+        generic.Tab(
+            "agreements",
+            _("Agreements"),
+            tables.AgreementTable,
+            lambda obj: obj.agreements.select_related("institution"),
+            "partners:agreement_add",
+            "institution",
+        ),
+        generic.Tab(
+            "interactions",
+            _("Interactions"),
+            tables.InteractionTable,
+            lambda obj: obj.interactions.select_related("institution"),
+            "partners:interaction_add",
+            "institution",
+        ),
+        generic.Tab(
+            "projects",
+            _("Exchange projects"),
+            _related_table(("name", "kind", "status", "start_on", "end_on")),
+            lambda obj: obj.projects.all(),
+        ),
+    ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(timeline=institution_timeline(self.object), **kwargs)
+
+
+class InstitutionEditView(generic.ObjectEditView):
+    queryset = Institution.objects.all()
+    form_class = forms.InstitutionForm
+
+
+class AgreementListView(generic.ObjectListView):
+    queryset = Agreement.objects.select_related("institution")
+    filterset_class = filters.AgreementFilterSet
+    table_class = tables.AgreementTable
+
+
+class AgreementView(generic.ObjectView):
+    queryset = Agreement.objects.select_related("institution")
+    template_name = "partners/agreement_detail.html"
+
+
+class AgreementEditView(generic.ObjectEditView):
+    queryset = Agreement.objects.all()
+    form_class = forms.AgreementForm
+
+
+class ContactListView(generic.ObjectListView):
+    queryset = Contact.objects.select_related("institution")
+    filterset_class = filters.ContactFilterSet
+    table_class = tables.ContactTable
+
+
+class ContactView(generic.ObjectView):
+    queryset = Contact.objects.select_related("institution")
+
+
+class ContactEditView(generic.ObjectEditView):
+    queryset = Contact.objects.all()
+    form_class = forms.ContactForm
+
+
+class InteractionListView(generic.ObjectListView):
+    queryset = Interaction.objects.select_related("institution")
+    filterset_class = filters.InteractionFilterSet
+    table_class = tables.InteractionTable
+
+
+class InteractionView(generic.ObjectView):
+    queryset = Interaction.objects.select_related("institution")
+
+
+class InteractionEditView(generic.ObjectEditView):
+    queryset = Interaction.objects.all()
+    form_class = forms.InteractionForm

@@ -1,0 +1,34 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from foreign_affairs.filters import SearchFilterSet
+from reports.models import AnnualReport, Submission, Training
+
+
+class AnnualReportFilterSet(SearchFilterSet):
+    search_fields = ("title", "preface")
+
+    class Meta:
+        model = AnnualReport
+        fields = ["q", "status"]
+
+
+class SubmissionFilterSet(SearchFilterSet):
+    search_fields = ("title", "authority", "notes")
+    year = django_filters.NumberFilter(field_name="due_on__year", label=_("year"))
+    pending = django_filters.BooleanFilter(
+        field_name="submitted_on", lookup_expr="isnull", label=_("not yet submitted")
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["q", "kind", "year", "pending"]
+
+
+class TrainingFilterSet(SearchFilterSet):
+    search_fields = ("title", "organiser", "attendees")
+    year = django_filters.NumberFilter(field_name="date__year", label=_("year"))
+
+    class Meta:
+        model = Training
+        fields = ["q", "kind", "year"]
