@@ -95,8 +95,10 @@ class PassportCustodyListView(generic.ObjectListView):
 
 class PassportCustodyView(generic.ObjectView):
     queryset = PassportCustody.objects.select_related("visit", "holder_user")
+    personal_fields = ("passport_number",)
 
 
 class PassportCustodyEditView(generic.ObjectEditView):
     queryset = PassportCustody.objects.all()
     form_class = forms.PassportCustodyForm
+    personal_fields = ("passport_number",)

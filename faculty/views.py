@@ -4,6 +4,8 @@ from faculty import filters, forms, tables
 from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
 from foreign_affairs.views import generic
 
+TEACHER_PERSONAL_FIELDS = ("date_of_birth", "phone")
+
 
 class ForeignTeacherListView(generic.ObjectListView):
     queryset = ForeignTeacher.objects.all()
@@ -14,6 +16,7 @@ class ForeignTeacherListView(generic.ObjectListView):
 class ForeignTeacherView(generic.ObjectView):
     queryset = ForeignTeacher.objects.select_related("manager")
     template_name = "faculty/foreignteacher_detail.html"
+    personal_fields = TEACHER_PERSONAL_FIELDS
     tabs = [
         generic.Tab(
             "contracts",
@@ -53,6 +56,7 @@ class ForeignTeacherView(generic.ObjectView):
 class ForeignTeacherEditView(generic.ObjectEditView):
     queryset = ForeignTeacher.objects.all()
     form_class = forms.ForeignTeacherForm
+    personal_fields = TEACHER_PERSONAL_FIELDS
 
 
 class ContractListView(generic.ObjectListView):
@@ -78,11 +82,13 @@ class IdentityDocumentListView(generic.ObjectListView):
 
 class IdentityDocumentView(generic.ObjectView):
     queryset = IdentityDocument.objects.select_related("teacher")
+    personal_fields = ("number",)
 
 
 class IdentityDocumentEditView(generic.ObjectEditView):
     queryset = IdentityDocument.objects.all()
     form_class = forms.IdentityDocumentForm
+    personal_fields = ("number",)
 
 
 class QualificationCheckListView(generic.ObjectListView):

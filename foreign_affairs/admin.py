@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -11,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from foreign_affairs.forms import VersionedModelForm
 from foreign_affairs.history import deleted_records, record_restore
+from foreign_affairs.models import PersonalDataAccess, StaleVersionError
 
 admin.site.site_header = _("Foreign Affairs Office Portal administration")
 admin.site.site_title = _("Foreign Affairs Office Portal")
@@ -110,6 +112,15 @@ class DomainAdmin(SimpleHistoryAdmin):
         )
         return redirect(f"admin:{self._url_name('change')}", obj.pk)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersionError as error:
+            # Lost the race after validation: nothing was written (the transaction rolled
+            # back); show the conflict and the current record.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request._reverting_history = True
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -137,3 +148,23 @@ class DomainStackedInline(admin.StackedInline):
     form = VersionedModelForm
     extra = 0
     show_change_link = True
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log is evidence: readable by administrators, never changed."""
+
+    list_display = ("accessed_at", "user", "content_type", "object_repr", "fields", "path")
+    list_filter = ("content_type",)
+    list_select_related = ("user", "content_type")
+    search_fields = ("object_repr", "user__username")
+    date_hierarchy = "accessed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

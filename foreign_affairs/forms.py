@@ -19,7 +19,9 @@ class VersionedModelForm(forms.ModelForm):
                 .values_list("version", flat=True)
             )
             if stored and stored[0] != submitted:
-                raise StaleVersionError(stale_version_message(instance), code="stale_version")
+                raise StaleVersionError(
+                    stale_version_message(instance, seen_version=submitted), code="stale_version"
+                )
         return cleaned
 
     def _post_clean(self):

@@ -26,6 +26,10 @@ def record_restore(*, record, user) -> models.Model:
     obj._history_user = user
     with transaction.atomic():
         obj.save()
+        # `created` is auto_now_add: put back when the record was really created.
+        if hasattr(record, "created"):
+            type(obj)._base_manager.filter(pk=obj.pk).update(created=record.created)
+            obj.created = record.created
     return obj
 
 

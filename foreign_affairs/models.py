@@ -1,6 +1,7 @@
 """Shared model bases: timestamps, change history and optimistic versioning."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -78,8 +79,11 @@ class VersionedModel(TimeStampedModel):
         return reverse(f"{opts.app_label}:{opts.model_name}", args=[self.pk])
 
 
-def stale_version_message(instance) -> str:
-    """Return the conflict message: who changed the record, when, and what they changed."""
+def stale_version_message(instance, seen_version: int | None = None) -> str:
+    """Return the conflict message: who changed the record, when, and what they changed.
+
+    `seen_version` is the version the editor opened (default: the instance's own).
+    """
     from django.utils import timezone
     from django.utils.formats import date_format
 
@@ -89,7 +93,7 @@ def stale_version_message(instance) -> str:
     last = records.first()
     if last is None:
         return str(_("This record was changed by someone else after you opened it."))
-    seen = records.filter(version=instance.version).first()
+    seen = records.filter(version=seen_version or instance.version).first()
     changes = "；".join(
         f"{change['label']}：“{change['old']}” → “{change['new']}”"
         for change in record_changes(last, seen)
@@ -114,3 +118,35 @@ def dates_in_order(start: str, end: str, name: str, message) -> models.CheckCons
         name=name,
         violation_error_message=message,
     )
+
+
+class PersonalDataAccess(models.Model):
+    """One unmasked view of personal identifiers: who saw which record's data, and when.
+
+    PIPL asks that access to personal information be traceable; rows are only ever added.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=200)
+    fields = models.CharField(_("fields shown"), max_length=200)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+    accessed_at = models.DateTimeField(_("accessed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-accessed_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.object_repr}"

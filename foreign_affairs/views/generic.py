@@ -21,6 +21,7 @@ from django_tables2.export import ExportMixin, TableExport
 
 from foreign_affairs.history import deleted_records, history_changes, record_restore
 from foreign_affairs.models import StaleVersionError
+from foreign_affairs.privacy import mask, may_see_personal_data, personal_data_access_log
 
 
 def object_url_name(model, view: str = "") -> str:
@@ -136,10 +137,17 @@ class ObjectView(ObjectPermissionMixin, DetailView):
     template_name = "generic/object_detail.html"
     tabs: list[Tab] = []
     hidden_fields = ("id", "version", "created", "updated")
+    personal_fields: tuple[str, ...] = ()
 
     def get_fields(self):
-        """Return (label, value) pairs of the record's own fields for display."""
+        """Return (label, value) pairs of the record's own fields for display.
+
+        Personal identifiers are masked unless the user may see them; an unmasked view of
+        any of them is written to the access log.
+        """
         obj = self.object
+        unmasked = may_see_personal_data(self.request.user)
+        shown_personal = []
         rows = []
         for field in obj._meta.get_fields():
             if not getattr(field, "concrete", False) or field.name in self.hidden_fields:
@@ -150,7 +158,16 @@ class ObjectView(ObjectPermissionMixin, DetailView):
                 value = getattr(obj, f"get_{field.name}_display")()
             else:
                 value = getattr(obj, field.name)
+            if field.name in self.personal_fields and value:
+                if unmasked:
+                    shown_personal.append(field.name)
+                else:
+                    value = mask(value)
             rows.append({"name": field.name, "label": field.verbose_name, "value": value})
+        if shown_personal:
+            personal_data_access_log(
+                user=self.request.user, obj=obj, fields=shown_personal, path=self.request.path
+            )
         return rows
 
     def get_context_data(self, **kwargs):
@@ -167,6 +184,7 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
 
     template_name = "generic/object_edit.html"
     form_class = None
+    personal_fields: tuple[str, ...] = ()
 
     @property
     def action(self):
@@ -176,6 +194,23 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
         if not self.kwargs.get("pk"):
             return None
         return super().get_object(queryset)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The form shows personal identifiers unmasked: that is an access like the detail page.
+        shown = [name for name in self.personal_fields if getattr(self.object, name, None)]
+        if self.object is not None and shown:
+            personal_data_access_log(
+                user=request.user, obj=self.object, fields=shown, path=request.path
+            )
+        return response
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not may_see_personal_data(self.request.user):
+            for name in self.personal_fields:
+                form.fields.pop(name, None)
+        return form
 
     def get_initial(self):
         """Prefill fields named in the query string (e.g. `?institution=3` from a tab)."""
