@@ -36,5 +36,8 @@ check: install
 	DEBUG=True $(BIN)/python manage.py check --fail-level ERROR
 	DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 
+bench: install system-deps
+	DEBUG=True $(BIN)/python tests/bench/bench_report.py
+
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache

@@ -6,7 +6,7 @@ from foreign_affairs.tables import ObjectTable
 
 class ForeignTeacherTable(ObjectTable):
     name = tables.Column(accessor="__str__", linkify=True, order_by=("family_name", "given_name"))
-    nationality = tables.Column(accessor="nationality.name", order_by="nationality")
+    nationality = tables.Column(accessor="nationality__name", order_by="nationality")
 
     class Meta(ObjectTable.Meta):
         model = ForeignTeacher

@@ -7,7 +7,7 @@ from partners.models import Agreement, Contact, Institution, Interaction
 
 class InstitutionTable(ObjectTable):
     name_zh = tables.Column(linkify=True)
-    country = tables.Column(accessor="country.name", order_by="country")
+    country = tables.Column(accessor="country__name", order_by="country")
     last_interaction_on = tables.DateColumn(verbose_name=_("last interaction"))
 
     class Meta(ObjectTable.Meta):

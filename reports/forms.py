@@ -1,5 +1,9 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from foreign_affairs.forms import PortalForm
-from reports.models import Submission, Training
+from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
 
 class SubmissionForm(PortalForm):
@@ -31,3 +35,64 @@ class TrainingForm(PortalForm):
             "attendee_count",
             "version",
         )
+
+
+class ReportForm(PortalForm):
+    wide_fields = ("title", "preface")
+
+    class Meta:
+        model = AnnualReport
+        fields = ("title", "preface", "confidentiality", "version")
+        widgets = {"preface": forms.Textarea(attrs={"rows": 5})}
+
+
+class ReportPartForm(PortalForm):
+    wide_fields = ("title", "intro")
+
+    class Meta:
+        model = ReportPart
+        fields = ("title", "intro", "version")
+
+
+class ReportSectionForm(PortalForm):
+    wide_fields = ("title", "body")
+
+    class Meta:
+        model = ReportSection
+        fields = ("title", "body", "version")
+        widgets = {"body": forms.Textarea(attrs={"rows": 18})}
+
+
+def _year_field():
+    return forms.IntegerField(
+        label=_("year"),
+        min_value=2000,
+        max_value=2100,
+        initial=lambda: timezone.localdate().year,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+
+
+class NewReportForm(forms.Form):
+    year = _year_field()
+
+
+class ReportImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("report file"),
+        help_text=_("A .txt file (UTF-8 or GB18030) or a .docx file."),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".txt,.docx"}),
+    )
+    year = _year_field()
+    replace = forms.BooleanField(
+        label=_("replace the existing report of that year"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class ReturnReportForm(forms.Form):
+    comment = forms.CharField(
+        label=_("what should be changed"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )

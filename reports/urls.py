@@ -8,7 +8,37 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.AnnualReportListView.as_view(), name="annualreport_list"),
+    path("new/", views.ReportCreateView.as_view(), name="annualreport_add"),
+    path("import/", views.ReportImportView.as_view(), name="annualreport_import"),
     path("<int:year>/", views.AnnualReportView.as_view(), name="annualreport"),
+    path("<int:year>/preview/", views.ReportPreviewView.as_view(), name="annualreport_preview"),
+    path("<int:year>/pdf/", views.ReportPdfView.as_view(), name="annualreport_pdf"),
+    path(
+        "<int:year>/statistics.xlsx",
+        views.ReportStatisticsXlsxView.as_view(),
+        name="annualreport_statistics",
+    ),
+    path("<int:year>/edit/", views.ReportEditView.as_view(), name="annualreport_edit"),
+    path("<int:year>/submit/", views.ReportSubmitView.as_view(), name="annualreport_submit"),
+    path("<int:year>/approve/", views.ReportApproveView.as_view(), name="annualreport_approve"),
+    path("<int:year>/return/", views.ReportReturnView.as_view(), name="annualreport_return"),
+    path("<int:year>/parts/<int:pk>/", views.PartEditView.as_view(), name="part_edit"),
+    path(
+        "<int:year>/parts/<int:pk>/add-section/",
+        views.SectionAddView.as_view(),
+        name="section_add",
+    ),
+    path("<int:year>/sections/<int:pk>/", views.SectionEditView.as_view(), name="section_edit"),
+    path(
+        "<int:year>/sections/<int:pk>/move/<str:direction>/",
+        views.SectionMoveView.as_view(),
+        name="section_move",
+    ),
+    path(
+        "<int:year>/sections/<int:pk>/delete/",
+        views.SectionDeleteView.as_view(),
+        name="section_delete",
+    ),
     *object_urls(
         Submission,
         prefix="submissions/",

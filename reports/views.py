@@ -1,18 +1,349 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, View
+
+from foreign_affairs.history import history_changes
 from foreign_affairs.views import generic
-from reports import filters, forms, tables
-from reports.models import AnnualReport, Submission, Training
+from reports import filters, forms, output, tables
+from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
 
-class AnnualReportListView(generic.ObjectListView):
-    queryset = AnnualReport.objects.select_related("prepared_by", "approved_by")
-    filterset_class = filters.AnnualReportFilterSet
-    table_class = tables.AnnualReportTable
+class ReportPermissionMixin(generic.ObjectPermissionMixin):
+    """Report pages: the permission is `reports.<permission>` (view, change, submit, approve)."""
+
+    queryset = AnnualReport.objects.all()
+    permission = "view_annualreport"
+
+    def get_permission_required(self) -> str:
+        return f"reports.{self.permission}"
+
+    def get_report(self) -> AnnualReport:
+        return get_object_or_404(AnnualReport, year=self.kwargs["year"])
 
 
-class AnnualReportView(generic.ObjectView):
-    queryset = AnnualReport.objects.select_related("prepared_by", "approved_by")
-    slug_field = "year"
-    slug_url_kwarg = "year"
+class AnnualReportListView(ReportPermissionMixin, ListView):
+    """The reports by year, with status, approval and downloads; new report and import."""
+
+    template_name = "reports/report_list.html"
+    context_object_name = "reports"
+
+    def get_queryset(self):
+        return AnnualReport.objects.select_related("prepared_by", "approved_by")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            new_form=forms.NewReportForm(),
+            import_form=forms.ReportImportForm(),
+            **kwargs,
+        )
+
+
+class AnnualReportView(ReportPermissionMixin, DetailView):
+    """One report: preview identical to the PDF, statistics, review actions, history."""
+
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            AnnualReport.objects.select_related("prepared_by", "approved_by"),
+            year=self.kwargs["year"],
+        )
+
+    def get_context_data(self, **kwargs):
+        report = self.object
+        user = self.request.user
+        return super().get_context_data(
+            statistics_html=output.report_statistics_html(report),
+            history=history_changes(report),
+            can_edit=user.has_perm("reports.change_annualreport")
+            and report.status == AnnualReport.Status.DRAFT,
+            can_submit=user.has_perm("reports.submit_annualreport")
+            and report.status == AnnualReport.Status.DRAFT,
+            can_review=user.has_perm("reports.approve_annualreport")
+            and report.status == AnnualReport.Status.IN_REVIEW,
+            return_form=forms.ReturnReportForm(),
+            **kwargs,
+        )
+
+
+class ReportPreviewView(ReportPermissionMixin, View):
+    """The report as the HTML the PDF is printed from (shown in a frame on the report page)."""
+
+    def get(self, request, year):
+        from reports.pdf import render_report_html
+
+        report = self.get_report()
+        html = render_report_html(
+            report,
+            draft=report.status != AnnualReport.Status.APPROVED,
+            statistics_html=output.report_statistics_html(report),
+        )
+        return HttpResponse(html)
+
+
+class ReportPdfView(ReportPermissionMixin, View):
+    """The PDF: exactly the archived bytes of an approved report, else rendered as a draft."""
+
+    def get(self, request, year):
+        from reports.pdf import report_filename
+
+        report = self.get_report()
+        data = output.report_pdf_bytes(report)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(True, report_filename(report))
+        return response
+
+
+class ReportStatisticsXlsxView(ReportPermissionMixin, View):
+    """统计报表: one sheet per category an education authority asks for."""
+
+    def get(self, request, year):
+        from reports.xlsx import statistics_workbook
+
+        report = self.get_report()
+        response = HttpResponse(
+            statistics_workbook(report.year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"{report.year}年外事统计报表.xlsx"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+
+class ReportActionView(ReportPermissionMixin, View):
+    """A POST that changes a report through a service; refusals come back as messages."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, year, **kwargs):
+        report = self.get_report()
+        try:
+            message = self.perform(report, request, **kwargs)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        except PermissionDenied:
+            raise
+        else:
+            if message:
+                messages.success(request, message)
+        return redirect(self.get_success_url(report))
+
+    def get_success_url(self, report):
+        return report.get_absolute_url()
+
+    def perform(self, report, request, **kwargs) -> str:
+        raise NotImplementedError
+
+
+class ReportSubmitView(ReportActionView):
+    permission = "submit_annualreport"
+
+    def perform(self, report, request, **kwargs):
+        _services().report_submit(report=report, user=request.user)
+        return _("The report was submitted for review.")
+
+
+class ReportApproveView(ReportActionView):
+    permission = "approve_annualreport"
+
+    def perform(self, report, request, **kwargs):
+        _services().report_approve(report=report, user=request.user)
+        return _("The report was approved; its PDF is archived.")
+
+
+class ReportReturnView(ReportActionView):
+    permission = "approve_annualreport"
+
+    def perform(self, report, request, **kwargs):
+        form = forms.ReturnReportForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Say what should be changed."))
+        _services().report_return(
+            report=report, user=request.user, comment=form.cleaned_data["comment"]
+        )
+        return _("The report was returned to its writers.")
+
+
+class ReportCreateView(ReportPermissionMixin, FormView):
+    """Create the draft of a new year's report from the live data."""
+
+    permission = "add_annualreport"
+    form_class = forms.NewReportForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            report = _services().report_create_draft(
+                year=form.cleaned_data["year"], user=self.request.user
+            )
+        except ValidationError as error:
+            messages.error(self.request, "；".join(error.messages))
+            return redirect("reports:annualreport_list")
+        messages.success(self.request, _("Draft created from this year's records."))
+        return redirect("reports:annualreport_edit", year=report.year)
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(self.request, error)
+        return redirect("reports:annualreport_list")
+
+
+class ReportImportView(ReportPermissionMixin, FormView):
+    """Import a past report from a .txt (UTF-8/GB18030) or .docx file."""
+
+    permission = "add_annualreport"
+    form_class = forms.ReportImportForm
+    template_name = "reports/report_import.html"
+
+    def form_valid(self, form):
+        from reports.importer import report_import
+
+        upload = form.cleaned_data["file"]
+        try:
+            report = report_import(
+                file=upload,
+                filename=upload.name,
+                year=form.cleaned_data["year"],
+                user=self.request.user,
+                replace=form.cleaned_data["replace"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Imported the report “%(report)s”.") % {"report": report})
+        return redirect(report.get_absolute_url())
+
+
+class ReportEditorMixin(ReportPermissionMixin):
+    """Editor pages: office staff only, and only while the report is a draft."""
+
+    permission = "change_annualreport"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("reports:annualreport", year=kwargs["year"])
+
+    def get_report(self):
+        report = super().get_report()
+        _services().report_ensure_editable(report)
+        return report
+
+    def get_part(self, pk) -> ReportPart:
+        return get_object_or_404(ReportPart, pk=pk, report=self.get_report())
+
+    def get_section(self, pk) -> ReportSection:
+        return get_object_or_404(
+            ReportSection.objects.select_related("part__report"),
+            pk=pk,
+            part__report=self.get_report(),
+        )
+
+    def edit_url(self, anchor: str = "") -> str:
+        url = reverse("reports:annualreport_edit", args=[self.kwargs["year"]])
+        return f"{url}#{anchor}" if anchor else url
+
+
+class ReportEditView(ReportEditorMixin, View):
+    """The editor: title, preface, parts and their sections (add, remove, reorder, edit)."""
+
+    def get(self, request, year):
+        report = self.get_report()
+        return self.render(report, forms.ReportForm(instance=report))
+
+    def post(self, request, year):
+        report = self.get_report()
+        form = forms.ReportForm(request.POST, instance=report)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved."))
+            return redirect(self.edit_url())
+        return self.render(report, form)
+
+    def render(self, report, form):
+        parts = report.parts.prefetch_related("sections").order_by("order")
+        context = {"report": report, "form": form, "parts": parts, "opts": AnnualReport._meta}
+        return TemplateResponse(self.request, "reports/report_edit.html", context)
+
+
+class EditorFormView(ReportEditorMixin, View):
+    """Edit one part or section of a draft report in its own form."""
+
+    form_class = None
+
+    def get_object(self, pk):
+        raise NotImplementedError
+
+    def get(self, request, year, pk):
+        obj = self.get_object(pk)
+        return self.render(obj, self.form_class(instance=obj))
+
+    def post(self, request, year, pk):
+        obj = self.get_object(pk)
+        form = self.form_class(request.POST, instance=obj)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Saved “%(obj)s”.") % {"obj": obj})
+            return redirect(self.edit_url(f"{obj._meta.model_name}-{obj.pk}"))
+        return self.render(obj, form)
+
+    def render(self, obj, form):
+        context = {"report": self.get_report(), "object": obj, "form": form, "opts": obj._meta}
+        return TemplateResponse(self.request, "reports/editor_form.html", context)
+
+
+class PartEditView(EditorFormView):
+    form_class = forms.ReportPartForm
+
+    def get_object(self, pk):
+        return self.get_part(pk)
+
+
+class SectionEditView(EditorFormView):
+    form_class = forms.ReportSectionForm
+
+    def get_object(self, pk):
+        return self.get_section(pk)
+
+
+class SectionAddView(ReportEditorMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, year, pk):
+        title = request.POST.get("title", "").strip() or _("New section")
+        section = _services().section_add(part=self.get_part(pk), title=title)
+        return redirect("reports:section_edit", year=year, pk=section.pk)
+
+
+class SectionMoveView(ReportEditorMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, year, pk, direction):
+        if direction not in ("up", "down"):
+            raise Http404
+        section = self.get_section(pk)
+        _services().section_move(section=section, direction=direction)
+        return redirect(self.edit_url(f"reportsection-{section.pk}"))
+
+
+class SectionDeleteView(ReportEditorMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, year, pk):
+        section = self.get_section(pk)
+        _services().section_delete(section=section)
+        messages.success(request, _("Removed the section “%(title)s”.") % {"title": section})
+        return redirect(self.edit_url())
 
 
 class SubmissionListView(generic.ObjectListView):
@@ -43,3 +374,10 @@ class TrainingView(generic.ObjectView):
 class TrainingEditView(generic.ObjectEditView):
     queryset = Training.objects.all()
     form_class = forms.TrainingForm
+
+
+def _services():
+    # Imported late while reports.services is being written (see the closing note).
+    from reports import services
+
+    return services

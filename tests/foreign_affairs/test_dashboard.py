@@ -1,0 +1,146 @@
+"""Dashboard, deadlines, global search and reminders, as each role sees them."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from faculty.models import IdentityDocument
+from partners.models import Agreement
+from tests.factories import UserFactory
+from tests.faculty.factories import IdentityDocumentFactory
+from tests.partners.factories import AgreementFactory, InstitutionFactory
+from tests.reports.factories import SubmissionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def user_in(role: str, **kwargs):
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def deadlines(today):
+    soon = AgreementFactory(
+        title="三十天后到期的协议",
+        status=Agreement.Status.IN_FORCE,
+        valid_from=today - timedelta(days=300),
+        valid_until=today + timedelta(days=30),
+    )
+    overdue = SubmissionFactory(
+        title="逾期未报送的统计报表", due_on=today - timedelta(days=3), submitted_on=None
+    )
+    far = AgreementFactory(
+        title="两年后到期的协议",
+        status=Agreement.Status.IN_FORCE,
+        valid_from=today,
+        valid_until=today + timedelta(days=730),
+    )
+    permit = IdentityDocumentFactory(
+        kind=IdentityDocument.Kind.WORK_PERMIT,
+        permit_class="B",
+        issued_on=today - timedelta(days=300),
+        expires_on=today + timedelta(days=100),
+    )
+    permit.teacher.status = "employed"
+    permit.teacher.save()
+    return {"soon": soon, "overdue": overdue, "far": far, "permit": permit}
+
+
+def _deadline_titles(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="deadlines"') : html.index('id="recent-changes"')]
+
+
+def test_dashboard_shows_deadlines_within_90_days_and_overdue(client, deadlines):
+    client.force_login(user_in("office_staff"))
+    html = _deadline_titles(client.get("/"))
+    assert "三十天后到期的协议" in html
+    assert "逾期未报送的统计报表" in html
+    assert "两年后到期的协议" not in html
+    # a permit expiring in 100 days is due for extension 45 days earlier: inside the window
+    assert str(deadlines["permit"].teacher) in html
+
+
+def test_liaison_sees_no_faculty_or_report_deadlines(client, deadlines):
+    client.force_login(user_in("liaison"))
+    html = _deadline_titles(client.get("/"))
+    assert "三十天后到期的协议" in html
+    assert "逾期未报送的统计报表" not in html
+    assert str(deadlines["permit"].teacher) not in html
+
+
+def test_dashboard_counts_and_chart(client):
+    InstitutionFactory(name_zh="澳门镜湖护理学院", country="MO", status="active")
+    InstitutionFactory(name_zh="韩国庆北专门大学", country="KR", status="active")
+    client.force_login(user_in("leadership"))
+    response = client.get("/")
+    [partners] = [
+        c
+        for c in response.context["counts"]
+        if "institution" in c.url or c.url.startswith("/partners/?")
+    ]
+    assert partners.value == 2
+    svg = str(response.context["charts"][0]["svg"])
+    assert "中国澳门" in svg and "<svg" in svg
+
+
+def test_dashboard_query_count_does_not_grow(client, django_assert_max_num_queries, today):
+    client.force_login(user_in("office_staff"))
+    for n in range(3):
+        AgreementFactory(status="in_force", valid_until=today + timedelta(days=n + 1))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for n in range(30):
+        AgreementFactory(status="in_force", valid_until=today + timedelta(days=n + 1))
+    with CaptureQueriesContext(connection) as many:
+        client.get("/")
+    assert len(many) == len(few)
+
+
+def test_global_search_finds_chinese_and_english_names_grouped_by_kind(client):
+    institution = InstitutionFactory(name_zh="澳门镜湖护理学院", name_en="Kiang Wu Nursing College")
+    AgreementFactory(institution=institution, title="镜湖合作协议")
+    client.force_login(user_in("office_staff"))
+    by_chinese = client.get(reverse("search"), {"q": "镜湖"})
+    kinds = [str(group["opts"].model_name) for group in by_chinese.context["groups"]]
+    assert kinds[:2] == ["institution", "agreement"]
+    by_english = client.get(reverse("search"), {"q": "kiang wu"})
+    assert "澳门镜湖护理学院" in by_english.content.decode()
+
+
+def test_search_hides_what_the_role_may_not_see(client):
+    IdentityDocumentFactory(teacher__family_name="Searchable")
+    client.force_login(user_in("liaison"))
+    response = client.get(reverse("search"), {"q": "Searchable"})
+    assert response.context["groups"] == []
+
+
+def test_send_reminders_mails_office_staff_their_deadlines(deadlines):
+    user_in("office_staff", email="waishi@college.example")
+    user_in("leadership", email="leader@college.example")
+    call_command("send_reminders", "--days", "40")
+    assert [message.to for message in mail.outbox] == [["waishi@college.example"]]
+    assert "三十天后到期的协议" in mail.outbox[0].body
+    assert "两年后到期的协议" not in mail.outbox[0].body
+
+
+def test_send_reminders_dry_run_sends_nothing(deadlines, capsys):
+    user_in("office_staff", email="waishi@college.example")
+    call_command("send_reminders", "--dry-run")
+    assert mail.outbox == []
+    assert "waishi@college.example" in capsys.readouterr().out
