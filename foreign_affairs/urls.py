@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from foreign_affairs.attachments import attachment_download
+from foreign_affairs.views.calendar import calendar_feed
 from foreign_affairs.views.home import HomeView
 from foreign_affairs.views.search import SearchView
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("faculty/", include("faculty.urls")),
     path("reports/", include("reports.urls")),
     path("search/", SearchView.as_view(), name="search"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path(
         "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field_name>/",
         attachment_download,

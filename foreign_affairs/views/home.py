@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from foreign_affairs.registry import dashboard_panels
 from foreign_affairs.selectors import deadlines_for, recent_changes
+from foreign_affairs.views.calendar import calendar_url
 
 
 class HomeView(TemplateView):
@@ -19,5 +20,6 @@ class HomeView(TemplateView):
             charts=[chart for panel in panels for chart in panel.get("charts", [])],
             deadlines=deadlines_for(user),
             changes=recent_changes(user),
+            calendar_url=self.request.build_absolute_uri(calendar_url(user)),
             **kwargs,
         )

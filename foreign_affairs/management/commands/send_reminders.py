@@ -17,9 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print, do not send")
 
     def handle(self, *args, days=30, dry_run=False, **options):
-        users = get_user_model().objects.filter(
-            is_active=True, groups__name=OFFICE_STAFF
-        ).exclude(email="")
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=OFFICE_STAFF)
+            .exclude(email="")
+        )
         sent = 0
         with translation.override(settings.LANGUAGE_CODE):
             for user in users.distinct():
