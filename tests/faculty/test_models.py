@@ -1,0 +1,226 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import override
+
+from faculty.models import ForeignTeacher, IdentityDocument
+from tests.factories import (
+    constraint_names,
+    domain_models,
+    factory_for,
+    model_id,
+    violation_message,
+)
+from tests.faculty.factories import (
+    ContractFactory,
+    ForeignTeacherFactory,
+    IdentityDocumentFactory,
+    IncidentFactory,
+    QualificationCheckFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2025, 9, 1)
+BEFORE = DAY - timedelta(days=1)
+
+
+def _namesake():
+    first = ForeignTeacherFactory()
+    return ForeignTeacherFactory.build(
+        family_name=first.family_name,
+        given_name=first.given_name,
+        date_of_birth=first.date_of_birth,
+    )
+
+
+def _duplicate_document():
+    first = IdentityDocumentFactory()
+    return IdentityDocumentFactory.build(
+        teacher=ForeignTeacherFactory(), kind=first.kind, number=first.number
+    )
+
+
+def _second_check():
+    first = QualificationCheckFactory()
+    return QualificationCheckFactory.build(teacher=first.teacher, year=first.year)
+
+
+# Constraint name -> a row that breaks it (unsaved; what it points to is saved).
+CASES = {
+    "teacher_unique_name_and_birth": _namesake,
+    "contract_dates_in_order": lambda: ContractFactory.build(
+        teacher=ForeignTeacherFactory(), start_on=DAY, end_on=BEFORE
+    ),
+    "contract_weekly_hours_plausible": lambda: ContractFactory.build(
+        teacher=ForeignTeacherFactory(), weekly_hours=61
+    ),
+    "document_validity_in_order": lambda: IdentityDocumentFactory.build(
+        teacher=ForeignTeacherFactory(), issued_on=DAY, expires_on=BEFORE
+    ),
+    "document_permit_class_only_for_work_permit": lambda: IdentityDocumentFactory.build(
+        teacher=ForeignTeacherFactory(),
+        kind=IdentityDocument.Kind.PASSPORT,
+        permit_class=IdentityDocument.PermitClass.B,
+    ),
+    "document_unique_kind_number": _duplicate_document,
+    "check_one_per_teacher_and_year": _second_check,
+    "check_year_plausible": lambda: QualificationCheckFactory.build(
+        teacher=ForeignTeacherFactory(), year=2101
+    ),
+    "incident_resolved_after_it_happened": lambda: IncidentFactory.build(
+        teacher=ForeignTeacherFactory(), date=DAY, resolved_on=BEFORE
+    ),
+}
+
+# Rows next to a constraint's edge that it must let through.
+ALLOWED = {
+    "work-permit-with-class": lambda: IdentityDocumentFactory.build(
+        teacher=ForeignTeacherFactory(),
+        kind=IdentityDocument.Kind.WORK_PERMIT,
+        permit_class=IdentityDocument.PermitClass.B,
+    ),
+    "same-number-other-kind": lambda: IdentityDocumentFactory.build(
+        teacher=ForeignTeacherFactory(),
+        kind=IdentityDocument.Kind.VISA,
+        number=IdentityDocumentFactory(kind=IdentityDocument.Kind.PASSPORT).number,
+    ),
+    "documents-without-number": lambda: IdentityDocumentFactory.build(
+        teacher=IdentityDocumentFactory(number="").teacher, number=""
+    ),
+    "namesake-born-another-day": lambda: ForeignTeacherFactory.build(
+        family_name=ForeignTeacherFactory().family_name,
+        given_name="Anna",
+        date_of_birth=date(1990, 1, 1),
+    ),
+    "sixty-hours-a-week": lambda: ContractFactory.build(
+        teacher=ForeignTeacherFactory(), weekly_hours=60
+    ),
+    "incident-resolved-the-same-day": lambda: IncidentFactory.build(
+        teacher=ForeignTeacherFactory(), date=DAY, resolved_on=DAY
+    ),
+}
+
+
+@pytest.mark.parametrize("model", domain_models("faculty"), ids=model_id)
+def test_factory_makes_valid_distinct_rows(model):
+    make = factory_for(model)
+    make().full_clean()
+    make().full_clean()
+
+
+def test_every_constraint_has_a_case():
+    assert set(CASES) == constraint_names("faculty")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_full_clean_refuses_with_the_constraint_message(name):
+    row = CASES[name]()
+    with override("en"):
+        with pytest.raises(ValidationError) as caught:
+            row.full_clean()
+        expected, messages = violation_message(type(row), name), caught.value.messages
+    assert expected in messages
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_database_refuses_what_full_clean_would(name):
+    row = CASES[name]()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()
+
+
+@pytest.mark.parametrize("case", ALLOWED)
+def test_constraints_let_valid_edge_rows_through(case):
+    row = ALLOWED[case]()
+    row.full_clean()
+    row.save()
+
+
+def _born_years_ago(years: int) -> date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+@pytest.fixture
+def guarantee_age(settings):
+    settings.TEACHER_GUARANTEE_AGE = 60
+
+
+@pytest.mark.usefixtures("guarantee_age")
+@pytest.mark.parametrize(
+    "teacher, missing",
+    [
+        (
+            dict(
+                years_experience=0,
+                teaches_native_language=True,
+                has_tefl_certificate=True,
+            ),
+            [],
+        ),
+        (
+            dict(
+                years_experience=0,
+                teaches_native_language=True,
+                degree_in_education_or_language=True,
+            ),
+            [],
+        ),
+        (dict(highest_degree=ForeignTeacher.Degree.ASSOCIATE), ["bachelor"]),
+        (dict(highest_degree=ForeignTeacher.Degree.NONE), ["bachelor"]),
+        (dict(years_experience=1, teaches_native_language=False), ["experience"]),
+        (
+            dict(years_experience=0, teaches_native_language=True, has_tefl_certificate=False),
+            ["experience"],
+        ),
+        (dict(years_experience=1, has_tefl_certificate=True), ["experience"]),
+        (dict(date_of_birth=_born_years_ago(61)), ["guarantee"]),
+        (dict(date_of_birth=_born_years_ago(61), has_guarantee_letter=True), []),
+        (dict(date_of_birth=_born_years_ago(60)), []),
+        (dict(date_of_birth=None), []),
+        (
+            dict(
+                highest_degree=ForeignTeacher.Degree.ASSOCIATE,
+                years_experience=0,
+                date_of_birth=_born_years_ago(65),
+            ),
+            ["bachelor", "experience", "guarantee"],
+        ),
+    ],
+    ids=[
+        "native-language-teacher-with-tefl-needs-no-experience",
+        "native-language-teacher-with-language-degree-needs-no-experience",
+        "associate-degree",
+        "no-degree",
+        "one-year-not-native",
+        "native-without-certificate",
+        "certificate-but-not-teaching-native-language",
+        "over-sixty-without-guarantee",
+        "over-sixty-with-guarantee",
+        "exactly-sixty",
+        "birth-date-unknown",
+        "everything-missing",
+    ],
+)
+def test_qualification(teacher, missing):
+    with override("en"):
+        verdict = ForeignTeacherFactory.build(**teacher).qualification()
+        reasons = [str(reason) for reason in verdict.reasons]
+    assert verdict.qualified is not missing
+    assert len(reasons) == len(missing)
+    for reason, word in zip(reasons, missing, strict=True):
+        assert word in reason
+
+
+def test_age_counts_whole_years_up_to_the_birthday():
+    teacher = ForeignTeacherFactory.build(date_of_birth=date(1988, 6, 1))
+    assert teacher.age_on(date(2025, 5, 31)) == 36
+    assert teacher.age_on(date(2025, 6, 1)) == 37
+    assert ForeignTeacherFactory.build(date_of_birth=None).age_on(date(2025, 6, 1)) is None
