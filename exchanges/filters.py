@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
-from foreign_affairs.filters import SearchFilterSet
+from foreign_affairs.filters import SearchFilterSet, yes_no_filter
 
 
 class ExchangeProjectFilterSet(SearchFilterSet):
@@ -48,7 +48,7 @@ class VisitFilterSet(SearchFilterSet):
 
 class PassportCustodyFilterSet(SearchFilterSet):
     search_fields = ("holder",)
-    out = django_filters.BooleanFilter(
+    out = yes_no_filter(
         field_name="returned_on", lookup_expr="isnull", label=_("handed out, not returned")
     )
 

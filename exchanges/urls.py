@@ -1,3 +1,5 @@
+from django.urls import path
+
 from exchanges import views
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from foreign_affairs.routing import object_urls
@@ -12,6 +14,7 @@ urlpatterns = [
         detail_view=views.ExchangeProjectView,
         edit_view=views.ExchangeProjectEditView,
     ),
+    path("participants/import/", views.ParticipantImportView.as_view(), name="participant_import"),
     *object_urls(
         Participant,
         prefix="participants/",

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from exchanges import filters, forms, tables
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from exchanges.resources import ParticipantResource
+from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.views import generic
 
 
@@ -35,6 +37,12 @@ class ParticipantListView(generic.ObjectListView):
     queryset = Participant.objects.select_related("project")
     filterset_class = filters.ParticipantFilterSet
     table_class = tables.ParticipantTable
+    import_url_name = "exchanges:participant_import"
+
+
+class ParticipantImportView(ObjectImportView):
+    queryset = Participant.objects.all()
+    resource_class = ParticipantResource
 
 
 class ParticipantView(generic.ObjectView):

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from faculty import views
 from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
 from foreign_affairs.routing import object_urls
@@ -33,6 +35,7 @@ urlpatterns = [
         detail_view=views.IncidentView,
         edit_view=views.IncidentEditView,
     ),
+    path("import/", views.ForeignTeacherImportView.as_view(), name="foreignteacher_import"),
     *object_urls(
         ForeignTeacher,
         list_view=views.ForeignTeacherListView,

@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from faculty import filters, forms, tables
 from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.resources import ForeignTeacherResource
+from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.views import generic
 
 TEACHER_PERSONAL_FIELDS = ("date_of_birth", "phone")
@@ -11,6 +13,12 @@ class ForeignTeacherListView(generic.ObjectListView):
     queryset = ForeignTeacher.objects.all()
     filterset_class = filters.ForeignTeacherFilterSet
     table_class = tables.ForeignTeacherTable
+    import_url_name = "faculty:foreignteacher_import"
+
+
+class ForeignTeacherImportView(ObjectImportView):
+    queryset = ForeignTeacher.objects.all()
+    resource_class = ForeignTeacherResource
 
 
 class ForeignTeacherView(generic.ObjectView):

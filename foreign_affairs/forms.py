@@ -31,6 +31,25 @@ class VersionedModelForm(forms.ModelForm):
             self.instance.version = self.cleaned_data["version"]
 
 
+def bootstrap_widgets(form, *, small: bool = False) -> None:
+    """Give every widget of `form` its Bootstrap class; dates get the native date picker."""
+    size = " form-select-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select" + size
+        else:
+            css = "form-control" + size.replace("select", "control")
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if isinstance(widget, forms.Textarea) and str(widget.attrs.get("rows")) == "10":
+            widget.attrs["rows"] = 4  # Django's default 10 rows is too tall for notes
+
+
 class PortalForm(VersionedModelForm):
     """The staff UI's edit form: Bootstrap widgets and native date pickers."""
 
@@ -38,17 +57,4 @@ class PortalForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
-                widget.format = "%Y-%m-%d"
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 4)
+        bootstrap_widgets(self)

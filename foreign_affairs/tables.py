@@ -15,6 +15,11 @@ class ObjectTable(tables.Table):
         attrs={"td": {"class": "text-end text-nowrap"}},
     )
 
+    def as_values(self, exclude_columns=None):
+        # Exports leave an empty cell empty: the "—" placeholder is for people, not Excel.
+        for row in super().as_values(exclude_columns):
+            yield ["" if cell == self.default else cell for cell in row]
+
     class Meta:
         template_name = "django_tables2/bootstrap5-responsive.html"
         attrs = {"class": "table table-hover table-sm align-middle"}

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from foreign_affairs.filters import SearchFilterSet
+from foreign_affairs.filters import SearchFilterSet, yes_no_filter
 from partners.models import Agreement, Contact, Institution, Interaction
 
 
@@ -15,7 +15,7 @@ class InstitutionFilterSet(SearchFilterSet):
 
 class AgreementFilterSet(SearchFilterSet):
     search_fields = ("title", "approval_reference", "institution__name_zh", "institution__name_en")
-    expiring = django_filters.BooleanFilter(
+    expiring = yes_no_filter(
         label=_("expiring within 90 days"),
         method="filter_expiring",
     )
@@ -35,6 +35,7 @@ class AgreementFilterSet(SearchFilterSet):
 
 class ContactFilterSet(SearchFilterSet):
     search_fields = ("name", "email", "title", "institution__name_zh", "institution__name_en")
+    is_primary = yes_no_filter(label=_("primary contact"))
 
     class Meta:
         model = Contact

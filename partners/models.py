@@ -84,11 +84,16 @@ class Institution(VersionedModel):
         return is_greater_bay_area(self.country.code, self.city)
 
     def dormant_warning(self, last_interaction_on: date | None) -> bool:
-        """Return whether an active partner has had no interaction for 12 months."""
+        """Return whether an active partner has had no interaction for 12 months.
+
+        Without any interaction, the 12 months count from when the partnership began (or
+        the record was created), so a new partner is not flagged at once.
+        """
         if self.status != self.Status.ACTIVE:
             return False
         cutoff = timezone.localdate() - timedelta(days=DORMANT_AFTER_DAYS)
-        return last_interaction_on is None or last_interaction_on < cutoff
+        reference = last_interaction_on or self.since or (self.created and self.created.date())
+        return reference is None or reference < cutoff
 
 
 class Contact(VersionedModel):

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from foreign_affairs.routing import object_urls
 from partners import views
 from partners.models import Agreement, Contact, Institution, Interaction
@@ -26,6 +28,7 @@ urlpatterns = [
         detail_view=views.InteractionView,
         edit_view=views.InteractionEditView,
     ),
+    path("import/", views.InstitutionImportView.as_view(), name="institution_import"),
     *object_urls(
         Institution,
         list_view=views.InstitutionListView,

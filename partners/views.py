@@ -1,10 +1,12 @@
 import django_tables2
 from django.utils.translation import gettext_lazy as _
 
+from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.tables import ObjectTable
 from foreign_affairs.views import generic
 from partners import filters, forms, tables
 from partners.models import Agreement, Contact, Institution, Interaction
+from partners.resources import InstitutionResource
 from partners.selectors import institution_timeline, institutions_with_activity
 
 
@@ -22,6 +24,12 @@ class InstitutionListView(generic.ObjectListView):
     queryset = institutions_with_activity()
     filterset_class = filters.InstitutionFilterSet
     table_class = tables.InstitutionTable
+    import_url_name = "partners:institution_import"
+
+
+class InstitutionImportView(ObjectImportView):
+    queryset = Institution.objects.all()
+    resource_class = InstitutionResource
 
 
 class InstitutionView(generic.ObjectView):

@@ -79,6 +79,12 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
     def get_queryset(self):
         return self.queryset.all()
 
+    def render_to_response(self, context, **kwargs):
+        # Exporting Excel is office work (DESIGN §1): it needs the change permission.
+        if self.request.GET.get(self.export_trigger_param) and not context["can"]["change"]:
+            raise PermissionDenied
+        return super().render_to_response(context, **kwargs)
+
     def create_export(self, export_format):
         exporter = self.export_class(
             export_format=export_format,
