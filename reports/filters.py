@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from foreign_affairs.filters import SearchFilterSet
+from foreign_affairs.filters import SearchFilterSet, yes_no_filter
 from reports.models import AnnualReport, Submission, Training
 
 
@@ -16,7 +16,7 @@ class AnnualReportFilterSet(SearchFilterSet):
 class SubmissionFilterSet(SearchFilterSet):
     search_fields = ("title", "authority", "notes")
     year = django_filters.NumberFilter(field_name="due_on__year", label=_("year"))
-    pending = django_filters.BooleanFilter(
+    pending = yes_no_filter(
         field_name="submitted_on", lookup_expr="isnull", label=_("not yet submitted")
     )
 
