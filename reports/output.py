@@ -1,7 +1,5 @@
 """What a report looks like to its readers: statistics block and PDF bytes."""
 
-from django.template.loader import render_to_string
-
 from reports.models import AnnualReport
 
 
@@ -16,18 +14,9 @@ def report_statistics(report: AnnualReport) -> dict:
 
 def report_statistics_html(report: AnnualReport, stats: dict | None = None) -> str:
     """Return the statistics block (tables and chart) shown on the page and in the PDF."""
-    from reports.statistics import statistics_charts, statistics_tables
+    from reports.statistics import statistics_html
 
-    stats = stats if stats is not None else report_statistics(report)
-    return render_to_string(
-        "reports/statistics.html",
-        {
-            "stats": stats,
-            "tables": statistics_tables(stats),
-            "charts": statistics_charts(stats),
-            "year": report.year,
-        },
-    )
+    return statistics_html(stats if stats is not None else report_statistics(report))
 
 
 def report_pdf_bytes(report: AnnualReport) -> bytes:

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, FormView, ListView, View
 
 from foreign_affairs.history import history_changes
 from foreign_affairs.views import generic
-from reports import filters, forms, output, tables
+from reports import filters, forms, output, services, tables
 from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
 
@@ -146,7 +146,7 @@ class ReportSubmitView(ReportActionView):
     permission = "submit_annualreport"
 
     def perform(self, report, request, **kwargs):
-        _services().report_submit(report=report, user=request.user)
+        services.report_submit(report=report, user=request.user)
         return _("The report was submitted for review.")
 
 
@@ -154,7 +154,7 @@ class ReportApproveView(ReportActionView):
     permission = "approve_annualreport"
 
     def perform(self, report, request, **kwargs):
-        _services().report_approve(report=report, user=request.user)
+        services.report_approve(report=report, user=request.user)
         return _("The report was approved; its PDF is archived.")
 
 
@@ -165,7 +165,7 @@ class ReportReturnView(ReportActionView):
         form = forms.ReturnReportForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Say what should be changed."))
-        _services().report_return(
+        services.report_return(
             report=report, user=request.user, comment=form.cleaned_data["comment"]
         )
         return _("The report was returned to its writers.")
@@ -180,7 +180,7 @@ class ReportCreateView(ReportPermissionMixin, FormView):
 
     def form_valid(self, form):
         try:
-            report = _services().report_create_draft(
+            report = services.report_create_draft(
                 year=form.cleaned_data["year"], user=self.request.user
             )
         except ValidationError as error:
@@ -236,7 +236,7 @@ class ReportEditorMixin(ReportPermissionMixin):
 
     def get_report(self):
         report = super().get_report()
-        _services().report_ensure_editable(report)
+        services.report_ensure_editable(report)
         return report
 
     def get_part(self, pk) -> ReportPart:
@@ -321,7 +321,7 @@ class SectionAddView(ReportEditorMixin, View):
 
     def post(self, request, year, pk):
         title = request.POST.get("title", "").strip() or _("New section")
-        section = _services().section_add(part=self.get_part(pk), title=title)
+        section = services.section_add(part=self.get_part(pk), title=title)
         return redirect("reports:section_edit", year=year, pk=section.pk)
 
 
@@ -332,7 +332,7 @@ class SectionMoveView(ReportEditorMixin, View):
         if direction not in ("up", "down"):
             raise Http404
         section = self.get_section(pk)
-        _services().section_move(section=section, direction=direction)
+        services.section_move(section=section, direction=direction)
         return redirect(self.edit_url(f"reportsection-{section.pk}"))
 
 
@@ -341,7 +341,7 @@ class SectionDeleteView(ReportEditorMixin, View):
 
     def post(self, request, year, pk):
         section = self.get_section(pk)
-        _services().section_delete(section=section)
+        services.section_delete(section=section)
         messages.success(request, _("Removed the section “%(title)s”.") % {"title": section})
         return redirect(self.edit_url())
 
@@ -375,9 +375,3 @@ class TrainingEditView(generic.ObjectEditView):
     queryset = Training.objects.all()
     form_class = forms.TrainingForm
 
-
-def _services():
-    # Imported late while reports.services is being written (see the closing note).
-    from reports import services
-
-    return services
