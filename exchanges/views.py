@@ -31,6 +31,18 @@ class ExchangeProjectView(generic.ObjectView):
 class ExchangeProjectEditView(generic.ObjectEditView):
     queryset = ExchangeProject.objects.all()
     form_class = forms.ExchangeProjectForm
+    # A liaison proposes; the office takes it from there (DESIGN §1).
+    proposal_fields = (
+        "name",
+        "kind",
+        "partners",
+        "lead_department",
+        "start_on",
+        "end_on",
+        "yearly_quota",
+        "goals",
+    )
+    proposal_values = {"status": ExchangeProject.Status.PROPOSED}
 
 
 class ParticipantListView(generic.ObjectListView):
@@ -93,6 +105,24 @@ class VisitView(generic.ObjectView):
 class VisitEditView(generic.ObjectEditView):
     queryset = Visit.objects.all()
     form_class = forms.VisitForm
+    proposal_fields = (
+        "direction",
+        "title",
+        "purpose",
+        "plan_line",
+        "off_plan_reason",
+        "leader",
+        "members",
+        "persons",
+        "destinations",
+        "institutions",
+        "planned_start",
+        "planned_end",
+        "delegation",
+        "nationality",
+        "host_department",
+    )
+    proposal_values = {"status": Visit.Status.DRAFT}
 
 
 class PassportCustodyListView(generic.ObjectListView):

@@ -250,6 +250,9 @@ class IdentityDocument(VersionedModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     file = AttachmentField(_("file"), folder="documents")
 
+    # The scan shows the identifiers in full: downloading it counts as seeing personal data.
+    personal_file_fields = ("file",)
+
     class Meta:
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")

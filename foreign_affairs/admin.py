@@ -82,7 +82,7 @@ class DomainAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
             "title": gettext("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
             "records": deleted_records(self.model)[:200],
-            "can_restore": self.has_add_permission(request),
+            "can_restore": self.has_delete_permission(request),
         }
         return TemplateResponse(request, "admin/deleted_records.html", context)
 
@@ -90,7 +90,7 @@ class DomainAdmin(SimpleHistoryAdmin):
         """Put a deleted record back as it was when deleted (POST only)."""
         if request.method != "POST":
             return redirect(f"admin:{self._url_name('deleted')}")
-        if not self.has_add_permission(request):
+        if not self.has_delete_permission(request):
             raise PermissionDenied
         record = get_object_or_404(deleted_records(self.model), history_id=history_id)
         try:

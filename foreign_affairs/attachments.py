@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from foreign_affairs.privacy import may_see_personal_data, personal_data_access_log
+
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": "pdf",
@@ -119,6 +121,11 @@ def attachment_download(request, app_label, model_name, pk, field_name):
     file = getattr(obj, field_name)
     if not file:
         raise Http404
+    if field_name in getattr(model, "personal_file_fields", ()):
+        # A passport or permit scan shows the identifiers in full: same rule as the numbers.
+        if not may_see_personal_data(request.user):
+            raise PermissionDenied
+        personal_data_access_log(user=request.user, obj=obj, fields=[field_name], path=request.path)
     extension = file.name.rsplit(".", 1)[-1] if "." in file.name else ""
     filename = f"{obj}-{field.verbose_name}" + (f".{extension}" if extension else "")
     return FileResponse(file.open("rb"), as_attachment=True, filename=filename)

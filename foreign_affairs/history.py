@@ -44,22 +44,30 @@ def _display(record, field_name: str):
     return value
 
 
-def record_changes(new, old) -> list[dict]:
-    """Return what changed from history record `old` to `new`: field label, old, new."""
+def record_changes(new, old, masked_fields=()) -> list[dict]:
+    """Return what changed from history record `old` to `new`: field label, old, new.
+
+    Values of `masked_fields` (personal identifiers the reader may not see) are masked.
+    """
+    from foreign_affairs.privacy import mask
+
     if old is None:
         return []
     delta = new.diff_against(old, excluded_fields=["version", "updated", "created"])
-    return [
-        {
-            "label": new.instance_type._meta.get_field(change.field).verbose_name,
-            "old": _display(old, change.field),
-            "new": _display(new, change.field),
-        }
-        for change in delta.changes
-    ]
+    changes = []
+    for change in delta.changes:
+        shown = mask if change.field in masked_fields else (lambda value: value)
+        changes.append(
+            {
+                "label": new.instance_type._meta.get_field(change.field).verbose_name,
+                "old": shown(_display(old, change.field)),
+                "new": shown(_display(new, change.field)),
+            }
+        )
+    return changes
 
 
-def history_changes(obj, limit: int = 100) -> list[dict]:
+def history_changes(obj, limit: int = 100, masked_fields=()) -> list[dict]:
     """Return the object's history, newest first, each entry with who, when and what changed."""
     records = list(
         obj.history.select_related("history_user").order_by("history_date", "history_id")
@@ -73,7 +81,7 @@ def history_changes(obj, limit: int = 100) -> list[dict]:
                 "user": record.history_user,
                 "date": record.history_date,
                 "type": record.get_history_type_display(),
-                "changes": record_changes(record, previous),
+                "changes": record_changes(record, previous, masked_fields),
             }
         )
         previous = record

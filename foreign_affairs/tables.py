@@ -1,19 +1,27 @@
 """Shared table layer: the first column links to the record, the last holds its actions."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
 class ObjectTable(tables.Table):
     """A table of records: Bootstrap 5 look, an actions column left out of exports."""
 
-    actions = tables.TemplateColumn(
-        template_name="generic/actions_column.html",
+    actions = tables.Column(
+        accessor="pk",
         verbose_name="",
         orderable=False,
         exclude_from_export=True,
         attrs={"td": {"class": "text-end text-nowrap"}},
     )
+
+    def render_actions(self, record):
+        return format_html(
+            '<a class="btn btn-outline-secondary btn-sm py-0" href="{}">{}</a>',
+            record.get_absolute_url(),
+            _("View"),
+        )
 
     def as_values(self, exclude_columns=None):
         # Exports leave an empty cell empty: the "—" placeholder is for people, not Excel.

@@ -4,6 +4,8 @@ The permission comes from the model and the action (`partners.change_agreement`)
 checked once, in `dispatch`; templates hide what the user may not do, the server refuses it.
 """
 
+import codecs
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
@@ -94,6 +96,9 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
         stamp = timezone.localdate().isoformat()
         filename = f"{self.model._meta.verbose_name_plural}-{stamp}.{export_format}"
         response = exporter.response(filename="export")
+        if export_format == TableExport.CSV:
+            # Excel on a Chinese Windows reads a CSV without a BOM as GBK and garbles it.
+            response.content = codecs.BOM_UTF8 + response.content
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
@@ -160,7 +165,7 @@ class ObjectView(ObjectPermissionMixin, DetailView):
                 continue
             if field.many_to_many:
                 value = "、".join(str(item) for item in getattr(obj, field.name).all())
-            elif field.choices:
+            elif field.choices and not getattr(field, "multiple", False):
                 value = getattr(obj, f"get_{field.name}_display")()
             else:
                 value = getattr(obj, field.name)
@@ -180,17 +185,34 @@ class ObjectView(ObjectPermissionMixin, DetailView):
         return super().get_context_data(
             fields=self.get_fields(),
             tabs=[tab.render_for(self.object, self.request) for tab in self.tabs],
-            history=history_changes(self.object),
+            history=history_changes(
+                self.object,
+                masked_fields=()
+                if may_see_personal_data(self.request.user)
+                else self.personal_fields,
+            ),
             **kwargs,
         )
 
 
 class ObjectEditView(ObjectPermissionMixin, UpdateView):
-    """Create or change a record; a stale version is refused with the other person's change."""
+    """Create or change a record; a stale version is refused with the other person's change.
+
+    A user who may add but not change records (a liaison) makes a proposal: the form keeps
+    only `proposal_fields`, and `proposal_values` (e.g. a draft status) are set on the record.
+    """
 
     template_name = "generic/object_edit.html"
     form_class = None
     personal_fields: tuple[str, ...] = ()
+    proposal_fields: tuple[str, ...] | None = None
+    proposal_values: dict = {}
+
+    def is_proposal(self) -> bool:
+        opts = self.model._meta
+        return self.object is None and not self.request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
 
     @property
     def action(self):
@@ -216,6 +238,12 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
         if not may_see_personal_data(self.request.user):
             for name in self.personal_fields:
                 form.fields.pop(name, None)
+        if self.is_proposal():
+            for name in list(form.fields):
+                if self.proposal_fields is not None and name not in self.proposal_fields:
+                    del form.fields[name]
+            for name, value in self.proposal_values.items():
+                setattr(form.instance, name, value)
         return form
 
     def get_initial(self):
@@ -272,9 +300,13 @@ class DeletedListView(ObjectPermissionMixin, ListView):
 
 
 class RestoreView(ObjectPermissionMixin, View):
-    """Restore one deleted record (POST), or say clearly why it cannot be restored."""
+    """Restore one deleted record (POST), or say clearly why it cannot be restored.
 
-    action = "add"
+    Undoing a deletion is the deleter's privilege: it needs the delete permission (a liaison
+    may add proposals but must not bring back what the office removed).
+    """
+
+    action = "delete"
     http_method_names = ["post"]
 
     def post(self, request, history_id):

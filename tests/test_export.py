@@ -1,0 +1,195 @@
+"""Export: the downloaded .xlsx opens with openpyxl and holds exactly the filtered rows.
+
+Every list page (walked from the URL configuration) exports `?export=xlsx` and
+`?export=csv`: every filtered row, not one page; Chinese headers; no actions column; a
+Chinese file name in an RFC 5987 `filename*`.
+"""
+
+import codecs
+import csv
+import io
+import re
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
+from partners.models import Agreement, Institution
+from tests.factories import UserFactory, factory_for
+from tests.partners.factories import AgreementFactory, InstitutionFactory
+from tests.test_permissions import portal_patterns
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# The archive of annual reports is not a list of records: its downloads are each report's
+# PDF and 统计报表 (reports:annualreport_pdf, reports:annualreport_statistics).
+LIST_PAGES = [
+    route
+    for route in portal_patterns()
+    if route.name.endswith("_list") and route.name != "reports:annualreport_list"
+]
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=OFFICE_STAFF))
+    client.force_login(user)
+    return client
+
+
+def xlsx_rows(response) -> list[tuple]:
+    """Return the rows of the first sheet of an .xlsx response, header first."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def download_name(response) -> str:
+    """Return the file name of the RFC 5987 `filename*` of the Content-Disposition."""
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    match = re.search(r"filename\*=utf-8''([^;]+)", disposition, re.IGNORECASE)
+    assert match, disposition
+    return unquote(match.group(1))
+
+
+def column(rows: list[tuple], header: str) -> list:
+    index = rows[0].index(header)
+    return [row[index] for row in rows[1:]]
+
+
+def assert_clean_header(header):
+    assert all(header), f"an empty column heading (the actions column?): {header}"
+    assert not {"actions", "操作", "Actions"} & set(header)
+
+
+def test_institution_export_holds_exactly_the_filtered_rows(staff_client):
+    active = Institution.Status.ACTIVE
+    InstitutionFactory(name_zh="护理学院甲", status=active)
+    InstitutionFactory(name_zh="护理学院乙", status=Institution.Status.DORMANT)
+    InstitutionFactory(name_zh="口腔医院丙", status=active)
+    InstitutionFactory(name_zh="丁国际护理大学", status=active)
+    url = reverse("partners:institution_list")
+
+    response = staff_client.get(url, {"q": "护理", "status": active, "export": "xlsx"})
+
+    rows = xlsx_rows(response)
+    header = rows[0]
+    assert header[0] == "中文名"
+    assert {"英文名称", "国家/地区", "状态"} <= set(header)
+    assert all(CJK.search(name) for name in header), header
+    assert_clean_header(header)
+    assert sorted(column(rows, "中文名")) == sorted(["护理学院甲", "丁国际护理大学"])
+    assert set(column(rows, "状态")) == {"合作中"}
+    name = download_name(response)
+    assert name.startswith("机构-") and name.endswith(".xlsx"), name
+
+
+def test_agreement_export_holds_exactly_the_filtered_rows(staff_client):
+    exchange = Agreement.Kind.STUDENT_EXCHANGE
+    AgreementFactory(title="护理专业学生交换协议", kind=exchange)
+    AgreementFactory(title="护理专业学生交换协议（草案）", kind=exchange, status="draft")
+    AgreementFactory(title="护理专业合作备忘录", kind=Agreement.Kind.MOU)
+    AgreementFactory(title="药学专业学生交换协议", kind=exchange)
+    url = reverse("partners:agreement_list")
+
+    response = staff_client.get(
+        url, {"q": "护理", "kind": exchange, "status": "in_force", "export": "xlsx"}
+    )
+
+    rows = xlsx_rows(response)
+    assert rows[0][0] == "标题"
+    assert {"机构", "类型", "状态", "有效期至"} <= set(rows[0])
+    assert_clean_header(rows[0])
+    assert column(rows, "标题") == ["护理专业学生交换协议"]
+    name = download_name(response)
+    assert name.startswith("合作协议-") and name.endswith(".xlsx"), name
+
+
+def test_csv_export_holds_the_same_filtered_rows(staff_client):
+    InstitutionFactory(name_zh="护理学院甲", country="TH")
+    InstitutionFactory(name_zh="护理学院乙", country="MO")
+    InstitutionFactory(name_zh="医学院丙", country="TH")
+    url = reverse("partners:institution_list")
+
+    response = staff_client.get(url, {"q": "护理", "country": "TH", "export": "csv"})
+
+    rows = csv_rows(response)
+    assert rows[0][0] == "中文名"
+    assert_clean_header(rows[0])
+    assert [row[0] for row in rows[1:]] == ["护理学院甲"]
+    assert download_name(response).endswith(".csv")
+
+
+def test_csv_export_opens_in_excel_with_chinese_text(staff_client):
+    InstitutionFactory(name_zh="护理学院甲")
+    response = staff_client.get(reverse("partners:institution_list"), {"export": "csv"})
+    assert response.content.startswith(codecs.BOM_UTF8)
+
+
+@pytest.mark.parametrize("page", [None, "2", "3"])
+def test_pagination_does_not_cut_the_export(staff_client, page):
+    InstitutionFactory.create_batch(60)
+    url = reverse("partners:institution_list")
+    listing = staff_client.get(url)
+    assert len(listing.context["table"].page.object_list) == 25  # the page shows 25
+
+    query = {"export": "xlsx", **({"page": page} if page else {})}
+    rows = xlsx_rows(staff_client.get(url, query))
+
+    assert len(rows) == 1 + 60
+    assert sorted(column(rows, "中文名")) == sorted(
+        Institution.objects.values_list("name_zh", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "route",
+    LIST_PAGES,
+    ids=lambda route: route.name,
+)
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_every_list_exports_all_its_rows(staff_client, route, export_format):
+    view_class = route.pattern.callback.view_class
+    model = view_class.queryset.model if view_class.queryset is not None else view_class.model
+    factory_for(model).create_batch(3)
+
+    response = staff_client.get(reverse(route.name), {"export": export_format})
+
+    rows = xlsx_rows(response) if export_format == "xlsx" else csv_rows(response)
+    assert len(rows) == 1 + model._default_manager.count() == 4
+    assert_clean_header(rows[0])
+    name = download_name(response)
+    assert CJK.search(name) and name.endswith(f".{export_format}"), name
+
+
+@pytest.mark.parametrize(
+    "route",
+    LIST_PAGES,
+    ids=lambda route: route.name,
+)
+@pytest.mark.parametrize("role", [LEADERSHIP, LIAISON])
+def test_exporting_is_office_work(client, route, role):
+    """Export Excel is office staff's (DESIGN §1): the other roles get 403, not a file."""
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+
+    for export_format in ("xlsx", "csv"):
+        response = client.get(reverse(route.name), {"export": export_format})
+        assert response.status_code == 403
+        assert "Content-Disposition" not in response
