@@ -7,6 +7,7 @@ second run (or a run after users edited the demo rows) changes nothing.
 """
 
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -427,7 +428,21 @@ def demo_load(*, password: str | None = None) -> dict[str, int]:
             {"title": title, "authority": authority},
             {"kind": kind, "due_on": due_on, "submitted_on": submitted_on},
         )
+    created["AnnualReport"] = int(_ensure_report_2020())
     return created
+
+
+def _ensure_report_2020() -> bool:
+    """Import the sample report as the 2020 report unless there is one; return if imported."""
+    from reports.importer import report_import
+    from reports.models import AnnualReport
+
+    if AnnualReport.objects.filter(year=2020).exists():
+        return False
+    sample = Path(__file__).resolve().parent / "samples" / "sample-report-2020.txt"
+    staff = get_user_model().objects.filter(username="staff").first()
+    report_import(file=sample, filename=sample.name, year=2020, user=staff)
+    return True
 
 
 def _ensure_users(password: str, created: dict[str, int]) -> dict:

@@ -20,10 +20,11 @@ def report_statistics_html(report: AnnualReport, stats: dict | None = None) -> s
 
 
 def report_pdf_bytes(report: AnnualReport) -> bytes:
-    """Return the PDF: exactly the archived bytes of an approved report, else a fresh draft."""
+    """Return the PDF: exactly the archived bytes of an approved report, else a fresh render
+    (with the 草稿 watermark unless the report is approved)."""
     from reports.pdf import render_report_pdf
 
     if report.status == AnnualReport.Status.APPROVED and report.pdf_file:
         with report.pdf_file.open("rb") as archived:
             return archived.read()
-    return render_report_pdf(report, draft=True, statistics_html=report_statistics_html(report))
+    return render_report_pdf(report, statistics_html=report_statistics_html(report))

@@ -4,8 +4,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView, FormView, ListView, View
 
 from foreign_affairs.history import history_changes
@@ -76,6 +78,7 @@ class AnnualReportView(ReportPermissionMixin, DetailView):
 class ReportPreviewView(ReportPermissionMixin, View):
     """The report as the HTML the PDF is printed from (shown in a frame on the report page)."""
 
+    @method_decorator(xframe_options_sameorigin)
     def get(self, request, year):
         from reports.pdf import render_report_html
 
@@ -374,4 +377,3 @@ class TrainingView(generic.ObjectView):
 class TrainingEditView(generic.ObjectEditView):
     queryset = Training.objects.all()
     form_class = forms.TrainingForm
-

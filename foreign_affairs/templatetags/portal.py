@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from foreign_affairs.numbering import chinese_numeral
+
 register = template.Library()
 
 
@@ -58,16 +60,7 @@ def user_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-@register.filter
-def chinese_numeral(number: int) -> str:
-    """Return 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (section numbering)."""
-    number = int(number)
-    if number < 10:
-        return CHINESE_DIGITS[number]
-    tens, ones = divmod(number, 10)
-    return (
-        ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
-    )
+@register.filter(name="chinese_numeral")
+def chinese_numeral_filter(number) -> str:
+    """Return 1 → 一, 10 → 十, 12 → 十二 (section numbering in the editor)."""
+    return chinese_numeral(int(number))

@@ -1,0 +1,60 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from reports.models import AnnualReport
+from reports.pdf import render_report_pdf, report_filename
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the PDF of a yearly report: an approved report's archived file, "
+        "otherwise rendered now (a draft carries the 草稿 watermark)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("year", type=int)
+        parser.add_argument(
+            "-o",
+            "--output",
+            help="the PDF file to write (default: the report's title .pdf in this folder)",
+        )
+        parser.add_argument(
+            "--no-statistics",
+            action="store_true",
+            help="leave out the statistics tables (only when rendering)",
+        )
+
+    def handle(self, *args, year, output=None, no_statistics=False, verbosity=1, **options):
+        report = AnnualReport.objects.filter(year=year).first()
+        if report is None:
+            raise CommandError(_("There is no report for %(year)s.") % {"year": year})
+        data = _archived(report)
+        if data is None:
+            statistics = "" if no_statistics else _statistics_html(report)
+            data = render_report_pdf(report, statistics_html=statistics)
+        path = Path(output or report_filename(report))
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": error.strerror}
+            ) from error
+        if verbosity > 0:
+            message = _("Wrote %(path)s (%(size)d KB).") % {"path": path, "size": len(data) // 1024}
+            self.stdout.write(self.style.SUCCESS(message))
+
+
+def _archived(report: AnnualReport) -> bytes | None:
+    """The approved report's archived PDF: what leadership approved, byte for byte."""
+    if report.status != AnnualReport.Status.APPROVED or not report.pdf_file:
+        return None
+    with report.pdf_file.open("rb") as archived:
+        return archived.read()
+
+
+def _statistics_html(report: AnnualReport) -> str:
+    from reports.output import report_statistics_html
+
+    return report_statistics_html(report)
