@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from foreign_affairs.attachments import AttachmentField
@@ -28,7 +29,7 @@ class ExchangeProject(VersionedModel):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("proposed")
         PLANNING = "planning", _("planning")
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("project status", "active")
         SUSPENDED = "suspended", _("suspended")
         COMPLETED = "completed", _("completed")
         CANCELLED = "cancelled", _("cancelled")
@@ -136,7 +137,7 @@ class Participant(VersionedModel):
         related_name="participants",
         verbose_name=_("project"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STUDENT)
     department = models.CharField(_("department or class"), max_length=100, blank=True)
     number = models.CharField(_("student/staff number"), max_length=30, blank=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from foreign_affairs.attachments import AttachmentField
@@ -172,7 +173,7 @@ class Contract(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SIGNED = "signed", _("signed")
-        ENDED = "ended", _("ended")
+        ENDED = "ended", pgettext_lazy("contract status", "ended")
         TERMINATED = "terminated", _("terminated early")
 
     teacher = models.ForeignKey(
