@@ -26,7 +26,7 @@ run: install
 	DEBUG=$${DEBUG:-True} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
