@@ -190,14 +190,6 @@ def test_a_file_of_exactly_20_mb_is_accepted(staff_client, agreement):
     assert agreement.signed_file.size == MAX_ATTACHMENT_BYTES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the refusal messages of foreign_affairs/attachments.py (validate_attachment) have no "
-        "translation in locale/zh_Hans/LC_MESSAGES/django.po: the Chinese UI shows them in "
-        "English"
-    ),
-)
 @pytest.mark.parametrize(
     "content", [HTML, PDF + b"\x00" * (21 * 1024 * 1024)], ids=["wrong-kind", "too-large"]
 )

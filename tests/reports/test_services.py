@@ -300,8 +300,9 @@ def test_a_failed_render_leaves_the_report_in_review(in_review, leader, pdf_modu
 
 
 def test_an_approved_report_cannot_be_changed(approved, staff, leader):
-    with pytest.raises(ValidationError, match="read-only"):
+    with pytest.raises(ValidationError) as refused:
         services.report_ensure_editable(approved)
+    assert refused.value.code == "read_only"
     part = approved.parts.first()
     section = part.sections.first()
     for change in [
