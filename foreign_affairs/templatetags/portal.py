@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
@@ -33,6 +34,8 @@ def display_value(value, obj=None, field_name=""):
         from foreign_affairs.attachments import download_url
 
         return format_html('<a href="{}">{}</a>', download_url(obj, field_name), _("Download"))
+    if isinstance(value, AbstractBaseUser):
+        return user_name(value)
     if hasattr(value, "get_absolute_url"):
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
     if isinstance(value, str) and value.startswith(("http://", "https://")):

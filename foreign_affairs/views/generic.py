@@ -26,6 +26,12 @@ from foreign_affairs.models import StaleVersionError
 from foreign_affairs.privacy import mask, may_see_personal_data, personal_data_access_log
 
 
+def display_name(obj) -> str:
+    """Return how a related record is named on a page (people by their full name)."""
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() if full_name else "") or str(obj)
+
+
 def object_url_name(model, view: str = "") -> str:
     """Return the URL name of a model's page, e.g. `partners:institution_edit`."""
     opts = model._meta
@@ -164,7 +170,7 @@ class ObjectView(ObjectPermissionMixin, DetailView):
             if not getattr(field, "concrete", False) or field.name in self.hidden_fields:
                 continue
             if field.many_to_many:
-                value = "、".join(str(item) for item in getattr(obj, field.name).all())
+                value = "、".join(display_name(item) for item in getattr(obj, field.name).all())
             elif field.choices and not getattr(field, "multiple", False):
                 value = getattr(obj, f"get_{field.name}_display")()
             else:
