@@ -130,3 +130,17 @@ def test_draft_pdf_and_statistics_workbook_download(client, report):
     preview = client.get(reverse("reports:annualreport_preview", args=[2020]))
     assert "一、" in preview.content.decode()
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_an_approved_report_is_read_only_in_the_admin_too(admin_client, report):
+    report.status = AnnualReport.Status.APPROVED
+    report.approved_at = report.updated
+    report.save()
+    url = reverse("admin:reports_annualreport_change", args=[report.pk])
+    response = admin_client.post(url, {"title": "改过的标题", "year": 2020})
+    report.refresh_from_db()
+    assert response.status_code == 403 or report.title != "改过的标题"
+    assert report.title != "改过的标题"
+    section = report.parts.first().sections.first()
+    section_url = reverse("admin:reports_reportsection_delete", args=[section.pk])
+    assert admin_client.post(section_url, {"post": "yes"}).status_code == 403
