@@ -10,3 +10,7 @@ from foreign_affairs.settings import *  # noqa: E402,F403
 
 # Argon2 costs ~50 ms a hash; the tests create many users and log in often.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Persistent connections (held by the live server's threads in browser tests) would keep the
+# test database open at teardown, and PostgreSQL could not drop it.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

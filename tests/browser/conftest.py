@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import django.apps
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -187,3 +188,7 @@ def portal(request, chromium, live_server, demo):
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright's loop runs get their own connection (asgiref
+            # keys Django's connections by context): close it here, or PostgreSQL cannot drop
+            # the test database at the end of the run.
+            connections.close_all()
