@@ -15,6 +15,12 @@ from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel, dates_in_order
 
 BACHELOR_OR_ABOVE = {"bachelor", "master", "doctorate"}
+EXPIRY_WARNING_DAYS = 90
+EXPIRY_STATE_LABELS = {
+    "expired": _("expired"),
+    "expiring": _("expires within 90 days"),
+    "valid": _("valid"),
+}
 
 
 @dataclass
@@ -280,6 +286,16 @@ class IdentityDocument(VersionedModel):
 
     def __str__(self):
         return f"{self.teacher} · {self.get_kind_display()}"
+
+    @property
+    def expiry_state(self) -> str:
+        """Return "expired", "expiring" (within 90 days), "valid", or "" without an expiry."""
+        if not self.expires_on:
+            return ""
+        today = timezone.localdate()
+        if self.expires_on < today:
+            return "expired"
+        return "expiring" if (self.expires_on - today).days <= EXPIRY_WARNING_DAYS else "valid"
 
 
 class QualificationCheck(VersionedModel):

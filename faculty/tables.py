@@ -1,7 +1,17 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.models import (
+    EXPIRY_STATE_LABELS,
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+)
 from foreign_affairs.tables import ObjectTable
+
+EXPIRY_ROW_CLASSES = {"expired": "table-danger", "expiring": "table-warning"}
 
 
 class ForeignTeacherTable(ObjectTable):
@@ -35,11 +45,18 @@ class ContractTable(ObjectTable):
 class IdentityDocumentTable(ObjectTable):
     kind = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
+    expiry_state = tables.Column(
+        verbose_name=_("expiry state"), accessor="expiry_state", orderable=False
+    )
 
     class Meta(ObjectTable.Meta):
         model = IdentityDocument
         fields = ("kind", "teacher", "permit_class", "issued_on", "expires_on")
-        sequence = (*fields, "actions")
+        sequence = (*fields, "expiry_state", "actions")
+        row_attrs = {"class": lambda record: EXPIRY_ROW_CLASSES.get(record.expiry_state, "")}
+
+    def render_expiry_state(self, value):
+        return EXPIRY_STATE_LABELS.get(value, "")
 
 
 class QualificationCheckTable(ObjectTable):
