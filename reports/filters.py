@@ -2,15 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.filters import SearchFilterSet, yes_no_filter
-from reports.models import AnnualReport, Submission, Training
-
-
-class AnnualReportFilterSet(SearchFilterSet):
-    search_fields = ("title", "preface")
-
-    class Meta:
-        model = AnnualReport
-        fields = ["q", "status"]
+from reports.models import Submission, Training
 
 
 class SubmissionFilterSet(SearchFilterSet):

@@ -1,16 +1,7 @@
 import django_tables2 as tables
 
 from foreign_affairs.tables import ObjectTable
-from reports.models import AnnualReport, Submission, Training
-
-
-class AnnualReportTable(ObjectTable):
-    title = tables.Column(linkify=True)
-
-    class Meta(ObjectTable.Meta):
-        model = AnnualReport
-        fields = ("year", "title", "status", "prepared_by", "approved_by", "approved_at")
-        sequence = (*fields, "actions")
+from reports.models import Submission, Training
 
 
 class SubmissionTable(ObjectTable):
