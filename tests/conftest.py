@@ -10,3 +10,20 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", "x-Secret-42")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize the shared constraint matrix from each app's dictionaries of cases."""
+    from tests.constraints import ConstraintTests
+
+    cls = metafunc.cls
+    if cls is None or not issubclass(cls, ConstraintTests):
+        return
+    for argument in ("model", "case", "field_first_case", "any_case", "allowed_case"):
+        if argument in metafunc.fixturenames:
+            values = cls.parameters(argument)
+            ids = [value.__name__ if isinstance(value, type) else value for value in values]
+            if not values:  # say why, instead of pytest's "empty parameter set"
+                reason = f"{cls.app_label} has no constraint of this kind"
+                values, ids = [pytest.param(None, marks=pytest.mark.skip(reason=reason))], None
+            metafunc.parametrize(argument, values, ids=ids)

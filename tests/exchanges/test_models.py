@@ -1,24 +1,16 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import override
 
 from exchanges.models import ExchangeProject, Visit
+from tests.constraints import ConstraintTests
 from tests.exchanges.factories import (
     ExchangeProjectFactory,
     ParticipantFactory,
     PassportCustodyFactory,
     VisitFactory,
     VisitPlanLineFactory,
-)
-from tests.factories import (
-    constraint_names,
-    domain_models,
-    factory_for,
-    model_id,
-    violation_message,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +74,6 @@ FIELD_FIRST_CASES = {
         lambda: ExchangeProjectFactory.build(yearly_quota=-1),
     ),
 }
-ALL_CASES = CASES | {name: make for name, (_, make) in FIELD_FIRST_CASES.items()}
 
 # Rows next to a constraint's edge that it must let through.
 ALLOWED = {
@@ -106,53 +97,11 @@ ALLOWED = {
 }
 
 
-@pytest.mark.parametrize("model", domain_models("exchanges"), ids=model_id)
-def test_factory_makes_valid_distinct_rows(model):
-    make = factory_for(model)
-    make().full_clean()
-    make().full_clean()
-
-
-def test_every_constraint_has_a_case():
-    assert {case.split("/")[0] for case in ALL_CASES} == constraint_names("exchanges")
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_full_clean_refuses_with_the_constraint_message(case):
-    row = CASES[case]()
-    with override("en"):
-        with pytest.raises(ValidationError) as caught:
-            row.full_clean()
-        expected, messages = violation_message(type(row), case.split("/")[0]), caught.value.messages
-    assert expected in messages
-
-
-@pytest.mark.parametrize("name", FIELD_FIRST_CASES)
-def test_field_validation_answers_before_the_constraint(name):
-    field, make = FIELD_FIRST_CASES[name]
-    row = make()
-    with pytest.raises(ValidationError) as caught:
-        row.full_clean()
-    assert field in caught.value.message_dict
-    with override("en"):
-        with pytest.raises(ValidationError) as caught:
-            row.validate_constraints()
-        expected, messages = violation_message(type(row), name), caught.value.messages
-    assert messages == [expected]
-
-
-@pytest.mark.parametrize("case", ALL_CASES)
-def test_database_refuses_what_full_clean_would(case):
-    row = ALL_CASES[case]()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        row.save()
-
-
-@pytest.mark.parametrize("case", ALLOWED)
-def test_constraints_let_valid_edge_rows_through(case):
-    row = ALLOWED[case]()
-    row.full_clean()
-    row.save()
+class TestConstraints(ConstraintTests):
+    app_label = "exchanges"
+    cases = CASES
+    field_first = FIELD_FIRST_CASES
+    allowed = ALLOWED
 
 
 @pytest.fixture

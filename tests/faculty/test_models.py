@@ -1,19 +1,11 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import override
 
 from faculty.models import ForeignTeacher, IdentityDocument
-from tests.factories import (
-    constraint_names,
-    domain_models,
-    factory_for,
-    model_id,
-    violation_message,
-)
+from tests.constraints import ConstraintTests
 from tests.faculty.factories import (
     ContractFactory,
     ForeignTeacherFactory,
@@ -105,39 +97,10 @@ ALLOWED = {
 }
 
 
-@pytest.mark.parametrize("model", domain_models("faculty"), ids=model_id)
-def test_factory_makes_valid_distinct_rows(model):
-    make = factory_for(model)
-    make().full_clean()
-    make().full_clean()
-
-
-def test_every_constraint_has_a_case():
-    assert set(CASES) == constraint_names("faculty")
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_full_clean_refuses_with_the_constraint_message(name):
-    row = CASES[name]()
-    with override("en"):
-        with pytest.raises(ValidationError) as caught:
-            row.full_clean()
-        expected, messages = violation_message(type(row), name), caught.value.messages
-    assert expected in messages
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_database_refuses_what_full_clean_would(name):
-    row = CASES[name]()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        row.save()
-
-
-@pytest.mark.parametrize("case", ALLOWED)
-def test_constraints_let_valid_edge_rows_through(case):
-    row = ALLOWED[case]()
-    row.full_clean()
-    row.save()
+class TestConstraints(ConstraintTests):
+    app_label = "faculty"
+    cases = CASES
+    allowed = ALLOWED
 
 
 def _born_years_ago(years: int) -> date:

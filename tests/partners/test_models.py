@@ -1,20 +1,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import override
 
 from foreign_affairs.regions import RegionKind
 from partners.models import DORMANT_AFTER_DAYS, EXPIRING_WITHIN_DAYS, Agreement, Institution
-from tests.factories import (
-    constraint_names,
-    domain_models,
-    factory_for,
-    model_id,
-    violation_message,
-)
+from tests.constraints import ConstraintTests
 from tests.partners.factories import (
     AgreementFactory,
     ContactFactory,
@@ -51,49 +42,31 @@ FIELD_FIRST_CASES = {
         lambda: InteractionFactory.build(institution=InstitutionFactory(), summary=""),
     ),
 }
-ALL_CASES = CASES | {name: make for name, (_, make) in FIELD_FIRST_CASES.items()}
+
+# Borderline rows the constraints must accept.
+ALLOWED = {
+    "agreement-valid-for-one-day": lambda: AgreementFactory.build(
+        institution=InstitutionFactory(),
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate(),
+    ),
+    "open-ended-agreement": lambda: AgreementFactory.build(
+        institution=InstitutionFactory(), valid_until=None
+    ),
+    "second-contact-not-primary": lambda: ContactFactory.build(
+        institution=ContactFactory(is_primary=True).institution, is_primary=False
+    ),
+    "zero-quota": lambda: AgreementFactory.build(
+        institution=InstitutionFactory(), quota_per_year=0
+    ),
+}
 
 
-@pytest.mark.parametrize("model", domain_models("partners"), ids=model_id)
-def test_factory_makes_valid_distinct_rows(model):
-    make = factory_for(model)
-    make().full_clean()
-    make().full_clean()
-
-
-def test_every_constraint_has_a_case():
-    assert set(ALL_CASES) == constraint_names("partners")
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_full_clean_refuses_with_the_constraint_message(name):
-    row = CASES[name]()
-    with override("en"):
-        with pytest.raises(ValidationError) as caught:
-            row.full_clean()
-        expected, messages = violation_message(type(row), name), caught.value.messages
-    assert expected in messages
-
-
-@pytest.mark.parametrize("name", FIELD_FIRST_CASES)
-def test_field_validation_answers_before_the_constraint(name):
-    field, make = FIELD_FIRST_CASES[name]
-    row = make()
-    with pytest.raises(ValidationError) as caught:
-        row.full_clean()
-    assert field in caught.value.message_dict
-    with override("en"):
-        with pytest.raises(ValidationError) as caught:
-            row.validate_constraints()
-        expected, messages = violation_message(type(row), name), caught.value.messages
-    assert messages == [expected]
-
-
-@pytest.mark.parametrize("name", ALL_CASES)
-def test_database_refuses_what_full_clean_would(name):
-    row = ALL_CASES[name]()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        row.save()
+class TestConstraints(ConstraintTests):
+    app_label = "partners"
+    cases = CASES
+    field_first = FIELD_FIRST_CASES
+    allowed = ALLOWED
 
 
 @pytest.mark.parametrize(
