@@ -233,7 +233,7 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
         response = super().get(request, *args, **kwargs)
         # The form shows personal identifiers unmasked: that is an access like the detail page.
         shown = [name for name in self.personal_fields if getattr(self.object, name, None)]
-        if self.object is not None and shown:
+        if self.object is not None and shown and may_see_personal_data(request.user):
             personal_data_access_log(
                 user=request.user, obj=self.object, fields=shown, path=request.path
             )
