@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.conf import settings
+
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from foreign_affairs.forms import PortalForm
 
@@ -89,6 +93,15 @@ class VisitForm(PortalForm):
 
 
 class PassportCustodyForm(PortalForm):
+    def clean(self):
+        cleaned = super().clean()
+        visit = cleaned.get("visit")
+        back_home = visit and (visit.actual_end or visit.planned_end)
+        if cleaned.get("handed_out_on") and not cleaned.get("due_back_on") and back_home:
+            # The rule: an official passport is handed back within N days of the return.
+            cleaned["due_back_on"] = back_home + timedelta(days=settings.PASSPORT_DUE_BACK_DAYS)
+        return cleaned
+
     class Meta:
         model = PassportCustody
         fields = (

@@ -335,8 +335,24 @@ class Visit(VersionedModel):
             ),
         ]
 
+    # Fields that only mean something in one direction (hidden on the other's pages).
+    OUTBOUND_FIELDS = (
+        "plan_line",
+        "off_plan_reason",
+        "leader",
+        "members",
+        "approval_number",
+        "approval_file",
+        "report_submitted_on",
+    )
+    INBOUND_FIELDS = ("delegation", "nationality", "host_department")
+
     def __str__(self):
         return self.title
+
+    @property
+    def is_outbound(self) -> bool:
+        return self.direction == self.Direction.OUTBOUND
 
     @property
     def destination_names(self) -> str:

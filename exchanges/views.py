@@ -101,6 +101,11 @@ class VisitView(generic.ObjectView):
     queryset = Visit.objects.select_related("plan_line")
     template_name = "exchanges/visit_detail.html"
 
+    def get_fields(self):
+        # An outbound visit has no host department; a delegation received has no plan line.
+        other = Visit.INBOUND_FIELDS if self.object.is_outbound else Visit.OUTBOUND_FIELDS
+        return [row for row in super().get_fields() if row["name"] not in other]
+
 
 class VisitEditView(generic.ObjectEditView):
     queryset = Visit.objects.all()
