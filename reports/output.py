@@ -12,11 +12,11 @@ def report_statistics(report: AnnualReport) -> dict:
     return compute(report.year)
 
 
-def report_statistics_html(report: AnnualReport, stats: dict | None = None) -> str:
+def report_statistics_html(report: AnnualReport) -> str:
     """Return the statistics block (tables and chart) shown on the page and in the PDF."""
     from reports.statistics import statistics_html
 
-    return statistics_html(stats if stats is not None else report_statistics(report))
+    return statistics_html(report_statistics(report))
 
 
 def report_pdf_bytes(report: AnnualReport) -> bytes:

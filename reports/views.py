@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -131,8 +131,6 @@ class ReportActionView(ReportPermissionMixin, View):
             message = self.perform(report, request, **kwargs)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        except PermissionDenied:
-            raise
         else:
             if message:
                 messages.success(request, message)
