@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from exchanges.models import (
+    ExchangeProject,
+    Participant,
+    PassportCustody,
+    Visit,
+    VisitMember,
+    VisitPlanLine,
+)
+from exchanges.workflows import passports_due_back
 from foreign_affairs.admin import DomainAdmin, DomainTabularInline
 
 
@@ -56,34 +64,76 @@ class VisitPlanLineAdmin(DomainAdmin):
     search_fields = ("description", "department", "funding_source")
 
 
+class VisitMemberInline(DomainTabularInline):
+    model = VisitMember
+    fields = ("name", "role", "unit", "position", "is_unit_head", "is_main_leader", "version")
+    autocomplete_fields = ()
+
+
 @admin.register(Visit)
 class VisitAdmin(DomainAdmin):
+    """Visits: their status moves only through the workflow's steps on the portal's pages."""
+
     list_display = (
         "title",
         "direction",
         "status",
         "planned_start",
         "planned_end",
-        "persons",
         "destinations",
     )
-    list_filter = ("direction", "status")
+    list_filter = ("direction", "status", "trip_kind")
     search_fields = (
         "title",
         "purpose",
-        "leader",
-        "members",
+        "members__name",
         "delegation",
         "institutions__name_zh",
         "institutions__name_en",
     )
     autocomplete_fields = ("plan_line", "institutions")
+    readonly_fields = (
+        "status",
+        "proposed_by",
+        "approval_number",
+        "approval_file",
+        "cancel_reason",
+        "report_file",
+        "report_summary",
+        "report_submitted_on",
+        *DomainAdmin.readonly_fields,
+    )
     date_hierarchy = "planned_start"
+    inlines = (VisitMemberInline,)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        passports_due_back(form.instance)
 
 
 @admin.register(PassportCustody)
 class PassportCustodyAdmin(DomainAdmin):
-    list_display = ("holder", "expires_on", "handed_out_on", "due_back_on", "returned_on")
+    """Travel documents: handed out and taken back only through the workflow's steps."""
+
+    list_display = ("holder", "kind", "status", "expires_on", "handed_out_on", "due_back_on")
+    list_filter = ("kind", "status")
     search_fields = ("holder", "passport_number")
     list_select_related = ("visit",)
-    autocomplete_fields = ("holder_user", "visit")
+    autocomplete_fields = ("holder_user",)
+    readonly_fields = (
+        "status",
+        "visit",
+        "handed_out_on",
+        "due_back_on",
+        "returned_on",
+        *DomainAdmin.readonly_fields,
+    )
+
+
+@admin.register(VisitMember)
+class VisitMemberAdmin(DomainAdmin):
+    list_display = ("name", "visit", "role", "unit", "position", "is_unit_head", "is_main_leader")
+    list_filter = ("role", "is_unit_head", "is_main_leader")
+    list_select_related = ("visit",)
+    search_fields = ("name", "unit", "visit__title")
+    autocomplete_fields = ("visit", "user")

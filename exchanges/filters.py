@@ -33,8 +33,7 @@ class VisitFilterSet(SearchFilterSet):
     search_fields = (
         "title",
         "purpose",
-        "leader",
-        "members",
+        "members__name",
         "delegation",
         "institutions__name_zh",
         "institutions__name_en",
@@ -43,15 +42,12 @@ class VisitFilterSet(SearchFilterSet):
 
     class Meta:
         model = Visit
-        fields = ["q", "direction", "status", "year"]
+        fields = ["q", "direction", "status", "trip_kind", "year"]
 
 
 class PassportCustodyFilterSet(SearchFilterSet):
     search_fields = ("holder",)
-    out = yes_no_filter(
-        field_name="returned_on", lookup_expr="isnull", label=_("handed out, not returned")
-    )
 
     class Meta:
         model = PassportCustody
-        fields = ["q", "out"]
+        fields = ["q", "kind", "status"]

@@ -1,8 +1,13 @@
-from datetime import timedelta
+from django import forms
 
-from django.conf import settings
-
-from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from exchanges.models import (
+    ExchangeProject,
+    Participant,
+    PassportCustody,
+    Visit,
+    VisitMember,
+    VisitPlanLine,
+)
 from foreign_affairs.forms import PortalForm
 
 
@@ -63,56 +68,75 @@ class VisitPlanLineForm(PortalForm):
 
 
 class VisitForm(PortalForm):
+    """A visit's own fields; its status moves only through its workflow's steps."""
+
     class Meta:
         model = Visit
         fields = (
             "direction",
             "title",
             "purpose",
-            "status",
+            "trip_kind",
+            "department",
+            "funding_source",
             "plan_line",
             "off_plan_reason",
-            "leader",
-            "members",
-            "persons",
             "destinations",
+            "stopovers",
+            "stopovers_airport_only",
             "institutions",
             "planned_start",
             "planned_end",
             "actual_start",
             "actual_end",
-            "approval_number",
-            "approval_file",
-            "cancel_reason",
-            "report_submitted_on",
+            "briefing_on",
+            "pledge_signed_on",
             "delegation",
             "nationality",
+            "persons",
             "host_department",
+            "reception_plan",
+            "outcome",
             "version",
         )
 
 
+class VisitMemberForm(PortalForm):
+    class Meta:
+        model = VisitMember
+        fields = (
+            "name",
+            "role",
+            "unit",
+            "position",
+            "is_unit_head",
+            "is_main_leader",
+            "version",
+        )
+
+
+VisitMemberFormSet = forms.inlineformset_factory(
+    Visit,
+    VisitMember,
+    form=VisitMemberForm,
+    extra=1,
+    max_num=30,
+    validate_max=True,
+    can_delete=True,
+)
+
+
 class PassportCustodyForm(PortalForm):
-    def clean(self):
-        cleaned = super().clean()
-        visit = cleaned.get("visit")
-        back_home = visit and (visit.actual_end or visit.planned_end)
-        if cleaned.get("handed_out_on") and not cleaned.get("due_back_on") and back_home:
-            # The rule: an official passport is handed back within N days of the return.
-            cleaned["due_back_on"] = back_home + timedelta(days=settings.PASSPORT_DUE_BACK_DAYS)
-        return cleaned
+    """The document's own data; handing out and taking back are workflow steps."""
 
     class Meta:
         model = PassportCustody
         fields = (
+            "kind",
             "holder",
             "holder_user",
             "passport_number",
             "issued_on",
             "expires_on",
-            "visit",
-            "handed_out_on",
-            "due_back_on",
-            "returned_on",
             "version",
         )

@@ -232,8 +232,55 @@ class VisitPlanLine(VersionedModel):
         return "、".join(country.name for country in self.destinations)
 
 
+class TripKind(models.TextChoices):
+    """The kind of an outbound trip: the rules on persons and days differ (厅字〔2016〕17号)."""
+
+    OFFICIAL = "official", _("official business (公务)")
+    ACADEMIC = "academic", _("academic exchange of teaching and research staff")
+
+
+class DestinationKind(models.TextChoices):
+    """Where a trip goes: each kind has its own travel document and its own annual plan."""
+
+    FOREIGN = "foreign", _("abroad (国外)")
+    HONG_KONG = "hk", _("Hong Kong")
+    MACAU = "mo", _("Macau")
+    TAIWAN = "tw", _("Taiwan")
+
+
+# The travel document each kind of destination needs, and the annual plan it belongs to.
+TRAVEL_DOCUMENT = {
+    DestinationKind.FOREIGN: "passport",
+    DestinationKind.HONG_KONG: "hk_macau_permit",
+    DestinationKind.MACAU: "hk_macau_permit",
+    DestinationKind.TAIWAN: "taiwan_permit",
+}
+
+
+def destination_kind(codes) -> DestinationKind:
+    """Return the kind of a trip to these countries/regions (ISO codes).
+
+    Any foreign country makes it a trip abroad (因公出国); otherwise Taiwan, Macau only, or
+    Hong Kong (with or without Macau). No destination counts as abroad.
+    """
+    codes = {str(code).upper() for code in codes}
+    if not codes or codes - {"HK", "MO", "TW"}:
+        return DestinationKind.FOREIGN
+    if "TW" in codes:
+        return DestinationKind.TAIWAN
+    return DestinationKind.MACAU if codes == {"MO"} else DestinationKind.HONG_KONG
+
+
+def plan_kind(codes) -> str:
+    """Return which annual plan a trip belongs to: "abroad" (因公出国) or "hmt" (赴港澳台)."""
+    return "abroad" if destination_kind(codes) == DestinationKind.FOREIGN else "hmt"
+
+
 class Visit(VersionedModel):
-    """An official visit: a delegation going abroad (出访) or one received (来访)."""
+    """An official visit: a delegation going abroad (出访) or one received (来访).
+
+    Its status moves only through `exchanges.workflows.VISIT_WORKFLOW`.
+    """
 
     class Direction(models.TextChoices):
         OUTBOUND = "outbound", _("outbound (出访)")
@@ -242,9 +289,19 @@ class Visit(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
+        OFFICE_REVIEW = "office_review", _("in office review")
         APPROVED = "approved", _("approved")
-        COMPLETED = "completed", _("completed")
+        DEPARTED = "departed", _("departed")
+        RETURNED = "returned", pgettext_lazy("visit status", "returned")
+        REPORT_FILED = "report_filed", _("report filed")
+        RECEIVED = "received", _("received")
+        CLOSED = "closed", _("closed")
         CANCELLED = "cancelled", _("cancelled")
+
+    # Outbound visits that took place; inbound visits that were received.
+    DONE_STATUSES = ("returned", "report_filed", "closed", "received")
+    # Before departure: a visit may still be cancelled, and its members are not abroad.
+    BEFORE_DEPARTURE = ("draft", "submitted", "office_review", "approved")
 
     direction = models.CharField(
         _("direction"),
@@ -254,6 +311,14 @@ class Visit(VersionedModel):
     )
     title = models.CharField(_("title"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
+    trip_kind = models.CharField(
+        _("kind of trip"),
+        max_length=20,
+        choices=TripKind.choices,
+        default=TripKind.OFFICIAL,
+    )
+    department = models.CharField(_("sending department"), max_length=100, blank=True)
+    funding_source = models.CharField(_("funding source"), max_length=100, blank=True)
     plan_line = models.ForeignKey(
         VisitPlanLine,
         on_delete=models.PROTECT,
@@ -267,10 +332,18 @@ class Visit(VersionedModel):
         max_length=200,
         blank=True,
     )
-    leader = models.CharField(_("delegation leader"), max_length=100, blank=True)
-    members = models.TextField(_("members"), blank=True, help_text=_("One name per line."))
-    persons = models.PositiveSmallIntegerField(_("persons"), default=1)
+    persons = models.PositiveSmallIntegerField(
+        _("persons"),
+        default=1,
+        help_text=_("Size of a delegation received; an outbound group counts its members."),
+    )
     destinations = CountryField(_("countries/regions"), multiple=True, blank=True)
+    stopovers = CountryField(_("stopovers (经停)"), multiple=True, blank=True)
+    stopovers_airport_only = models.BooleanField(
+        _("stopovers without leaving the airport"),
+        default=False,
+        help_text=_("Stopovers are counted among the countries/regions unless nobody leaves the airport."),
+    )
     institutions = models.ManyToManyField(
         Institution,
         related_name="visits",
@@ -286,21 +359,57 @@ class Visit(VersionedModel):
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
+        editable=False,
     )
-    approval_number = models.CharField(_("approval number (批件号)"), max_length=100, blank=True)
-    approval_file = AttachmentField(_("approval document"), folder="visits")
-    cancel_reason = models.CharField(_("reason for cancellation"), max_length=200, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="proposed_visits",
+        verbose_name=_("proposed by"),
+    )
+    approval_number = models.CharField(
+        _("approval number (批件号)"), max_length=100, blank=True, editable=False
+    )
+    approval_file = AttachmentField(_("approval document (批件)"), folder="visits", editable=False)
+    briefing_on = models.DateField(
+        _("pre-departure briefing (行前外事教育) on"), null=True, blank=True
+    )
+    pledge_signed_on = models.DateField(
+        _("confidentiality pledge (保密承诺书) signed on"), null=True, blank=True
+    )
+    cancel_reason = models.CharField(
+        _("reason for cancellation"), max_length=200, blank=True, editable=False
+    )
+    report_file = AttachmentField(_("post-trip report (出访报告)"), folder="visits", editable=False)
+    report_summary = models.TextField(_("summary of the post-trip report"), blank=True, editable=False)
     report_submitted_on = models.DateField(
-        _("post-trip report submitted on"), null=True, blank=True
+        _("post-trip report submitted on"), null=True, blank=True, editable=False
     )
     delegation = models.CharField(_("delegation"), max_length=200, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
     host_department = models.CharField(_("host department"), max_length=100, blank=True)
+    reception_plan = models.TextField(_("reception plan"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
 
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-planned_start", "-pk"]
+        permissions = [
+            ("submit_visit", _("Can submit a visit")),
+            ("review_visit", _("Can take a visit into office review")),
+            ("send_back_visit", _("Can return a visit for changes")),
+            ("approve_visit", _("Can record the approval of a visit")),
+            ("depart_visit", _("Can record the departure of a visit")),
+            ("come_back_visit", _("Can record the return of a visit")),
+            ("file_report_visit", _("Can file the post-trip report of a visit")),
+            ("receive_visit", _("Can record a delegation as received")),
+            ("close_visit", _("Can close a visit")),
+            ("cancel_visit", _("Can cancel a visit")),
+        ]
         constraints = [
             dates_in_order(
                 "planned_start",
@@ -315,15 +424,6 @@ class Visit(VersionedModel):
                 _("The actual end cannot be before the actual start."),
             ),
             models.CheckConstraint(
-                condition=Q(direction="inbound")
-                | Q(plan_line__isnull=False)
-                | ~Q(off_plan_reason=""),
-                name="visit_outbound_in_plan_or_reasoned",
-                violation_error_message=_(
-                    "An outbound visit needs a plan line, or a reason why it is outside the plan."
-                ),
-            ),
-            models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
                 name="visit_cancellation_has_reason",
                 violation_error_message=_("Give the reason for the cancellation."),
@@ -333,19 +433,40 @@ class Visit(VersionedModel):
                 name="visit_persons_positive",
                 violation_error_message=_("A visit has at least one person."),
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "departed", "returned", "report_filed"])
+                | Q(direction="inbound")
+                | ~Q(approval_number=""),
+                name="visit_approved_has_number",
+                violation_error_message=_("An approved outbound visit has its approval number."),
+            ),
         ]
 
     # Fields that only mean something in one direction (hidden on the other's pages).
     OUTBOUND_FIELDS = (
+        "trip_kind",
+        "department",
+        "funding_source",
         "plan_line",
         "off_plan_reason",
-        "leader",
-        "members",
+        "stopovers",
+        "stopovers_airport_only",
         "approval_number",
         "approval_file",
+        "briefing_on",
+        "pledge_signed_on",
+        "report_file",
+        "report_summary",
         "report_submitted_on",
     )
-    INBOUND_FIELDS = ("delegation", "nationality", "host_department")
+    INBOUND_FIELDS = (
+        "delegation",
+        "nationality",
+        "persons",
+        "host_department",
+        "reception_plan",
+        "outcome",
+    )
 
     def __str__(self):
         return self.title
@@ -359,42 +480,108 @@ class Visit(VersionedModel):
         return "、".join(country.name for country in self.destinations)
 
     @property
+    def destination_kind(self) -> DestinationKind:
+        return destination_kind(self.destinations)
+
+    @property
+    def start(self):
+        return self.actual_start or self.planned_start
+
+    @property
+    def end(self):
+        return self.actual_end or self.planned_end
+
+    @property
     def report_due_on(self):
         """Return when the post-trip report is due (outbound visits that have returned)."""
         if self.direction != self.Direction.OUTBOUND or not self.actual_end:
             return None
         return self.actual_end + timedelta(days=settings.VISIT_REPORT_DUE_DAYS)
 
-    def rule_warnings(self) -> list[str]:
-        """Return the outbound-visit rules this visit breaks, in words (warnings only)."""
-        if self.direction != self.Direction.OUTBOUND:
-            return []
-        warnings = []
-        if self.persons > settings.VISIT_MAX_PERSONS:
-            warnings.append(
-                _("The delegation has %(n)d persons; the rule allows at most %(max)d.")
-                % {"n": self.persons, "max": settings.VISIT_MAX_PERSONS}
-            )
-        start, end = self.actual_start or self.planned_start, self.actual_end or self.planned_end
-        countries = len(self.destinations)
-        limits = settings.VISIT_MAX_DAYS_BY_COUNTRIES
-        if start and end and countries:
-            days = (end - start).days + 1
-            allowed = limits.get(countries, max(limits.values()))
-            if days > allowed:
-                warnings.append(
-                    _(
-                        "The visit lasts %(days)d days in %(n)d countries/regions; the rule "
-                        "allows at most %(max)d."
-                    )
-                    % {"days": days, "n": countries, "max": allowed}
-                )
-        return warnings
+
+class VisitMember(VersionedModel):
+    """A member of an outbound delegation: who, from which unit, in which position.
+
+    The unit and whether the person heads it feed the rules on heads of one unit
+    (not in one group; main leaders not abroad at the same time).
+    """
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("delegation leader")
+        MEMBER = "member", _("member")
+        INTERPRETER = "interpreter", _("interpreter")
+
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("visit"),
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    is_unit_head = models.BooleanField(
+        _("head of the unit (单位负责人)"),
+        default=False,
+    )
+    is_main_leader = models.BooleanField(
+        _("main leader of the unit (主要负责人)"),
+        default=False,
+    )
+
+    class Meta:
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        ordering = ["visit", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "name"],
+                name="visitmember_unique_name",
+                violation_error_message=_("This person is already in the delegation."),
+            ),
+            models.UniqueConstraint(
+                fields=["visit"],
+                condition=Q(role="leader"),
+                name="visitmember_one_leader",
+                violation_error_message=_("A delegation has one leader."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class PassportCustody(VersionedModel):
-    """An official passport the office keeps (因公护照保管): handed out and due back."""
+    """An official travel document the office keeps (因公护照保管): handed out and due back.
 
+    Its status moves only through `exchanges.workflows.PASSPORT_WORKFLOW` (hand out, take
+    back); "overdue" is derived from `due_back_on` where it is read.
+    """
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("official passport (因公护照)")
+        HK_MACAU_PERMIT = "hk_macau_permit", _("official Hong Kong/Macau permit (因公港澳通行证)")
+        TAIWAN_PERMIT = "taiwan_permit", _("Taiwan travel permit (大陆居民往来台湾通行证)")
+
+    class Status(models.TextChoices):
+        IN_CUSTODY = "in_custody", _("in the office's custody")
+        HANDED_OUT = "handed_out", _("handed out")
+
+    kind = models.CharField(
+        _("kind of document"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.PASSPORT,
+    )
     holder = models.CharField(_("holder"), max_length=100)
     holder_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -404,26 +591,44 @@ class PassportCustody(VersionedModel):
         related_name="+",
         verbose_name=_("holder's account"),
     )
-    passport_number = models.CharField(_("passport number"), max_length=30)
+    passport_number = models.CharField(_("document number"), max_length=30)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.IN_CUSTODY,
+        editable=False,
+    )
     visit = models.ForeignKey(
         Visit,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        editable=False,
         related_name="passports",
         verbose_name=_("visit"),
     )
-    handed_out_on = models.DateField(_("handed out on"), null=True, blank=True)
-    due_back_on = models.DateField(_("due back on"), null=True, blank=True)
-    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    handed_out_on = models.DateField(_("handed out on"), null=True, blank=True, editable=False)
+    due_back_on = models.DateField(_("due back on"), null=True, blank=True, editable=False)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("passport in custody")
         verbose_name_plural = _("passports in custody")
         ordering = ["holder"]
+        permissions = [
+            ("hand_out_passportcustody", _("Can hand out a travel document")),
+            ("take_back_passportcustody", _("Can take back a travel document")),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status="in_custody")
+                | Q(visit__isnull=False, handed_out_on__isnull=False),
+                name="passport_handed_out_for_a_visit",
+                violation_error_message=_("A document is handed out for a visit, on a date."),
+            ),
             models.UniqueConstraint(
                 fields=["passport_number"],
                 name="passport_unique_number",
@@ -444,4 +649,15 @@ class PassportCustody(VersionedModel):
         ]
 
     def __str__(self):
-        return self.holder
+        return f"{self.holder}（{self.get_kind_display()}）"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Handed out and not back by its due date (derived from today's date)."""
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.HANDED_OUT
+            and self.due_back_on is not None
+            and self.due_back_on < timezone.localdate()
+        )

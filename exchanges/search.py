@@ -5,5 +5,5 @@ register_search(
     ExchangeProject, "name", "lead_department", "partners__name_zh", "partners__name_en"
 )
 register_search(
-    Visit, "title", "delegation", "leader", "institutions__name_zh", "institutions__name_en"
+    Visit, "title", "delegation", "members__name", "institutions__name_zh", "institutions__name_en"
 )

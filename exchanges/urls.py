@@ -3,6 +3,7 @@ from django.urls import path
 from exchanges import views
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from foreign_affairs.routing import object_urls
+from foreign_affairs.views.workflow import workflow_urls
 
 app_name = "exchanges"
 
@@ -29,6 +30,10 @@ urlpatterns = [
         detail_view=views.VisitPlanLineView,
         edit_view=views.VisitPlanLineEditView,
     ),
+    path("visits/findings/", views.VisitFindingsView.as_view(), name="visit_findings"),
+    path("visits/abroad/", views.AbroadNowView.as_view(), name="visit_abroad"),
+    *workflow_urls(Visit, prefix="visits/"),
+    *workflow_urls(PassportCustody, prefix="passports/"),
     *object_urls(
         Visit,
         prefix="visits/",

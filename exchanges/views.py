@@ -1,11 +1,20 @@
+from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
 
-from exchanges import filters, forms, tables
+from exchanges import filters, forms, selectors, tables, workflows
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from exchanges.resources import ParticipantResource
 from foreign_affairs.imports import ObjectImportView
+from foreign_affairs.compliance import findings, findings_of
+from foreign_affairs.models import StaleVersionError
 from foreign_affairs.views import generic
+from foreign_affairs.views.workflow import workflow_context
 
 
 class ExchangeProjectListView(generic.ObjectListView):
@@ -92,13 +101,22 @@ class VisitPlanLineEditView(generic.ObjectEditView):
 
 
 class VisitListView(generic.ObjectListView):
-    queryset = Visit.objects.all()
+    queryset = Visit.objects.select_related("plan_line").prefetch_related("members", "passports")
     filterset_class = filters.VisitFilterSet
     table_class = tables.VisitTable
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # The findings of the rows shown, in a fixed number of queries (an icon per row).
+        rows = [row.record for row in table.paginated_rows] if hasattr(table, "page") else []
+        table.findings = selectors.visits_findings(rows)
+        return table
+
 
 class VisitView(generic.ObjectView):
-    queryset = Visit.objects.select_related("plan_line")
+    queryset = Visit.objects.select_related("plan_line", "proposed_by").prefetch_related(
+        "members", "passports"
+    )
     template_name = "exchanges/visit_detail.html"
 
     def get_fields(self):
@@ -106,28 +124,134 @@ class VisitView(generic.ObjectView):
         other = Visit.INBOUND_FIELDS if self.object.is_outbound else Visit.OUTBOUND_FIELDS
         return [row for row in super().get_fields() if row["name"] not in other]
 
+    def get_context_data(self, **kwargs):
+        visit = self.object
+        return super().get_context_data(
+            findings=findings(visit),
+            can_print=visit.is_outbound,
+            **workflow_context(visit, self.request.user, initial=workflows.initial_values),
+            **kwargs,
+        )
+
 
 class VisitEditView(generic.ObjectEditView):
+    """Add or change a visit and its members; a liaison edits their own draft only.
+
+    The findings of the rules are shown live as the user types (`VisitFindingsView`).
+    """
+
     queryset = Visit.objects.all()
     form_class = forms.VisitForm
+    template_name = "exchanges/visit_edit.html"
     proposal_fields = (
         "direction",
         "title",
         "purpose",
+        "trip_kind",
+        "department",
+        "funding_source",
         "plan_line",
         "off_plan_reason",
-        "leader",
-        "members",
-        "persons",
         "destinations",
+        "stopovers",
+        "stopovers_airport_only",
         "institutions",
         "planned_start",
         "planned_end",
         "delegation",
         "nationality",
+        "persons",
         "host_department",
+        "reception_plan",
+        "version",
     )
-    proposal_values = {"status": Visit.Status.DRAFT}
+
+    def has_permission(self) -> bool:
+        if super().has_permission():
+            return True
+        # A liaison's own draft is theirs to change until it is submitted.
+        user = self.request.user
+        visit = self.get_object() if self.kwargs.get("pk") else None
+        return (
+            visit is not None
+            and user.has_perm("exchanges.add_visit")
+            and visit.proposed_by_id == user.pk
+            and visit.status == Visit.Status.DRAFT
+        )
+
+    def is_proposal(self) -> bool:
+        return not self.request.user.has_perm("exchanges.change_visit")
+
+    def get_context_data(self, **kwargs):
+        if "members" not in kwargs:
+            kwargs["members"] = self.get_members_formset()
+        return super().get_context_data(**kwargs)
+
+    def get_members_formset(self):
+        data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
+        return forms.VisitMemberFormSet(*data, instance=self.object or Visit(), prefix="members")
+
+    def form_valid(self, form):
+        members = forms.VisitMemberFormSet(
+            self.request.POST, instance=form.instance, prefix="members"
+        )
+        if not members.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, members=members))
+        if form.instance.pk is None:
+            form.instance.proposed_by = self.request.user
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+                members.instance = self.object
+                members.save()
+                workflows.passports_due_back(self.object)
+        except StaleVersionError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form, members=members))
+        messages.success(self.request, gettext("Saved “%(obj)s”.") % {"obj": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(form=form, members=self.get_members_formset())
+        )
+
+
+class VisitFindingsView(generic.ObjectPermissionMixin, View):
+    """POST the visit form as it is being typed; answer the rules' findings (an htmx panel)."""
+
+    queryset = Visit.objects.all()
+    action = "add"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        visit = Visit()
+        pk = request.POST.get("visit_pk", "")
+        if pk.isdigit() and len(pk) < 19:
+            visit = Visit.objects.filter(pk=int(pk)).first() or Visit()
+        form = forms.VisitForm(request.POST, instance=visit)
+        form.is_valid()  # fills the instance with every field that is valid
+        members = forms.VisitMemberFormSet(request.POST, instance=visit, prefix="members")
+        rows = []
+        if members.is_bound and members.management_form.is_valid():
+            for member_form in members.forms:
+                member_form.is_valid()
+                if not member_form.cleaned_data.get("DELETE"):
+                    rows.append(member_form.instance)
+        facts = selectors.visit_facts(form.instance, rows)
+        return TemplateResponse(
+            request, "exchanges/visit_findings.html", {"findings": findings_of(visit, facts)}
+        )
+
+
+class AbroadNowView(generic.ObjectPermissionMixin, TemplateView):
+    """Who is abroad right now: the members of every visit that departed and is not back."""
+
+    queryset = Visit.objects.all()
+    template_name = "exchanges/abroad.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(visits=selectors.abroad_now(), **kwargs)
 
 
 class PassportCustodyListView(generic.ObjectListView):
@@ -139,6 +263,16 @@ class PassportCustodyListView(generic.ObjectListView):
 class PassportCustodyView(generic.ObjectView):
     queryset = PassportCustody.objects.select_related("visit", "holder_user")
     personal_fields = ("passport_number",)
+    template_name = "exchanges/passportcustody_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            findings=findings(self.object),
+            **workflow_context(
+                self.object, self.request.user, initial=workflows.initial_values
+            ),
+            **kwargs,
+        )
 
 
 class PassportCustodyEditView(generic.ObjectEditView):

@@ -11,4 +11,4 @@ class ForeignAffairsConfig(AppConfig):
 
         from foreign_affairs import checks  # noqa: F401  (registers system checks)
 
-        autodiscover_modules("search", "deadlines", "dashboard")
+        autodiscover_modules("search", "deadlines", "dashboard", "workflows", "rules")

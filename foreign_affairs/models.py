@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -150,3 +151,106 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.object_repr}"
+
+
+class StateChange(models.Model):
+    """One transition of a record's workflow: who took which step, when, with what comment."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("step"), max_length=50)
+    source = models.CharField(_("from state"), max_length=30)
+    target = models.CharField(_("to state"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.transition}: {self.source} → {self.target}"
+
+
+class InboxQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def close(self) -> int:
+        from django.utils import timezone
+
+        return self.update(closed_at=timezone.now())
+
+
+class InboxItem(models.Model):
+    """A record waiting for one user to act on it (who acts next after a workflow step).
+
+    Opened by the step that hands the record over, closed by the next step taken on it.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbox_items",
+        verbose_name=_("recipient"),
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("record"), max_length=200)
+    url = models.CharField(_("link"), max_length=300)
+    task = models.CharField(_("task"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    objects = InboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "closed_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.task}：{self.object_repr}"
+
+
+def add_months(day, months: int):
+    """Return `day` moved by `months` calendar months (the 31st becomes the month's last day)."""
+    import calendar
+
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

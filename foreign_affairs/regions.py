@@ -77,3 +77,27 @@ def is_greater_bay_area(code: str, city: str = "") -> bool:
         return True
     city = (city or "").strip().lower().removesuffix("市")
     return code == "CN" and city in GREATER_BAY_AREA_CITIES
+
+
+# Regions of the United Nations' "Standard country or area codes for statistical use (M49)":
+# Africa (002) and Latin America and the Caribbean (419), as ISO 3166-1 alpha-2 codes. The
+# visit-length rules allow a day more for these, where flights connect badly.
+AFRICA = frozenset(
+    """
+    DZ EG LY MA SD TN EH IO BI KM DJ ER ET TF KE MG MW MU YT MZ RE RW SC SO SS UG TZ ZM ZW
+    AO CM CF TD CG CD GQ GA ST BW SZ LS NA ZA BJ BF CV CI GM GH GN GW LR ML MR NE NG SH SN
+    SL TG
+    """.split()
+)
+LATIN_AMERICA_CARIBBEAN = frozenset(
+    """
+    AI AG AW BS BB BQ VG KY CU CW DM DO GD GP HT JM MQ MS PR BL KN LC MF VC SX TT TC VI BZ
+    CR SV GT HN MX NI PA AR BO BV BR CL CO EC FK GF GY PY PE GS SR UY VE
+    """.split()
+)
+
+
+def is_africa_or_latin_america(code: str) -> bool:
+    """Return whether the country lies in Africa or Latin America and the Caribbean (M49)."""
+    code = (code or "").upper()
+    return code in AFRICA or code in LATIN_AMERICA_CARIBBEAN

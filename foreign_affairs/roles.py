@@ -27,20 +27,43 @@ ROLE_LABELS = {
 ROLES: dict[str, dict] = {
     OFFICE_STAFF: {
         "grants": [(app, "*", ALL_ACTIONS) for app in DOMAIN_APPS],
-        "extra": ["faculty.view_personal_data", "reports.submit_annualreport"],
+        "extra": [
+            "faculty.view_personal_data",
+            "reports.submit_annualreport",
+            # The office runs the visit process and keeps the travel documents.
+            *(
+                f"exchanges.{step}_visit"
+                for step in (
+                    "submit",
+                    "review",
+                    "send_back",
+                    "approve",
+                    "depart",
+                    "come_back",
+                    "file_report",
+                    "receive",
+                    "close",
+                    "cancel",
+                )
+            ),
+            "exchanges.hand_out_passportcustody",
+            "exchanges.take_back_passportcustody",
+        ],
     },
     LEADERSHIP: {
         "grants": [(app, "*", ("view",)) for app in DOMAIN_APPS],
-        "extra": ["reports.approve_annualreport"],
+        "extra": ["reports.approve_annualreport", "reports.return_annualreport"],
     },
     LIAISON: {
         "grants": [
             ("partners", "*", ("view",)),
             ("exchanges", "exchangeproject", ("view", "add")),
             ("exchanges", "visit", ("view", "add")),
+            ("exchanges", "visitmember", ("view",)),
             ("exchanges", "visitplanline", ("view",)),
         ],
-        "extra": [],
+        # On their own proposals only (the workflow's `own_records_only`).
+        "extra": ["exchanges.submit_visit", "exchanges.file_report_visit", "exchanges.cancel_visit"],
     },
 }
 

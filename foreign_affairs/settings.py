@@ -131,13 +131,29 @@ COUNTRIES_FIRST = ["CN", "HK", "MO", "TW"]
 SCHOOL_NAME = env.str("SCHOOL_NAME", default="肇庆医学高等专科学校")
 
 # Rules of China's foreign-affairs management, shown as warnings (values may change by policy).
-VISIT_MAX_PERSONS = env.int("VISIT_MAX_PERSONS", default=5)
+# Rules of official outbound visits (exchanges/rules.py gives the source of each number);
+# a province may set stricter values.
+VISIT_MAX_PERSONS = env.int("VISIT_MAX_PERSONS", default=6)
 VISIT_MAX_DAYS_BY_COUNTRIES = {1: 5, 2: 8, 3: 10}
+# Africa and Latin America, where flights connect badly: one day more for 1 or 2 countries.
+VISIT_REMOTE_EXTRA_DAYS = {1: 1, 2: 1}
+VISIT_MAX_COUNTRIES = env.int("VISIT_MAX_COUNTRIES", default=3)
+# Above these days a stay is approved by the State Council's 港澳办, not the province's.
+VISIT_HK_MACAU_PROVINCIAL_MAX_DAYS = {
+    "hk": env.int("VISIT_HK_PROVINCIAL_MAX_DAYS", default=30),
+    "mo": env.int("VISIT_MACAU_PROVINCIAL_MAX_DAYS", default=30),
+}
+VISIT_REPEAT_LEADER_MONTHS = env.int("VISIT_REPEAT_LEADER_MONTHS", default=6)
+VISIT_MAIN_LEADERS_APART = env.bool("VISIT_MAIN_LEADERS_APART", default=True)
+PASSPORT_MIN_VALIDITY_MONTHS = env.int("PASSPORT_MIN_VALIDITY_MONTHS", default=6)
 VISIT_REPORT_DUE_DAYS = env.int("VISIT_REPORT_DUE_DAYS", default=20)
 PASSPORT_DUE_BACK_DAYS = env.int("PASSPORT_DUE_BACK_DAYS", default=7)
 PERMIT_EXTENSION_OFFICE_DAYS = env.int("PERMIT_EXTENSION_OFFICE_DAYS", default=45)
 HEALTH_CERTIFICATE_VALID_MONTHS = 6
 TEACHER_GUARANTEE_AGE = 60
+
+# The portal's address, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
 

@@ -45,7 +45,13 @@ class AnnualReportAdmin(ApprovedReadOnlyMixin, DomainAdmin):
     list_select_related = ("prepared_by", "approved_by")
     search_fields = ("title", "preface")
     autocomplete_fields = ("prepared_by", "approved_by")
-    readonly_fields = ("pdf_file", "pdf_sha256", *DomainAdmin.readonly_fields)
+    readonly_fields = (
+        "status",
+        "return_comment",
+        "pdf_file",
+        "pdf_sha256",
+        *DomainAdmin.readonly_fields,
+    )
     inlines = (ReportPartInline,)
 
 

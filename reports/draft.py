@@ -113,7 +113,7 @@ def _plan_line(line: dict, visits: list[Visit]) -> str:
 
 
 def _visit_outcome(visit: Visit) -> str:
-    if visit.status == Visit.Status.COMPLETED:
+    if visit.status in Visit.DONE_STATUSES:
         when = _period(visit.actual_start or visit.planned_start, visit.actual_end)
         outcome = f"{when}完成出访，{visit.persons}人"
         if visit.report_submitted_on:

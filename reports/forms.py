@@ -89,10 +89,3 @@ class ReportImportForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-
-
-class ReturnReportForm(forms.Form):
-    comment = forms.CharField(
-        label=_("what should be changed"),
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
-    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel
+from foreign_affairs.workflow import WorkflowLockedMixin
 
 
 def default_report_title(year: int) -> str:
@@ -16,8 +17,12 @@ def default_report_title(year: int) -> str:
     return f"{settings.SCHOOL_NAME}{year}年外事工作总结及{year + 1}年工作计划"
 
 
-class AnnualReport(VersionedModel):
-    """The yearly work summary and next-year plan (年度外事工作总结及工作计划)."""
+class AnnualReport(WorkflowLockedMixin, VersionedModel):
+    """The yearly work summary and next-year plan (年度外事工作总结及工作计划).
+
+    Its status moves only through `reports.workflows.REPORT_WORKFLOW`; once approved it is
+    read-only, with its parts and sections, on every path (`WorkflowLockedMixin`).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -36,8 +41,9 @@ class AnnualReport(VersionedModel):
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
+        editable=False,
     )
-    return_comment = models.TextField(_("comment on return"), blank=True)
+    return_comment = models.TextField(_("comment on return"), blank=True, editable=False)
     confidentiality = models.CharField(
         _("confidentiality marking"),
         max_length=20,
@@ -74,7 +80,8 @@ class AnnualReport(VersionedModel):
         ordering = ["-year"]
         permissions = [
             ("submit_annualreport", _("Can submit an annual report for review")),
-            ("approve_annualreport", _("Can approve or return an annual report")),
+            ("approve_annualreport", _("Can approve an annual report")),
+            ("return_annualreport", _("Can return an annual report for changes")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -101,7 +108,7 @@ class AnnualReport(VersionedModel):
         return reverse("reports:annualreport", args=[self.year])
 
 
-class ReportPart(VersionedModel):
+class ReportPart(WorkflowLockedMixin, VersionedModel):
     """A part of the report: the summary of the year or the plan of the next."""
 
     class Kind(models.TextChoices):
@@ -137,8 +144,11 @@ class ReportPart(VersionedModel):
     def get_absolute_url(self):
         return self.report.get_absolute_url()
 
+    def workflow_root(self):
+        return self.report
 
-class ReportSection(VersionedModel):
+
+class ReportSection(WorkflowLockedMixin, VersionedModel):
     """A numbered section (一、二、…) of a report part; the number is generated, not typed."""
 
     part = models.ForeignKey(
@@ -175,6 +185,9 @@ class ReportSection(VersionedModel):
 
     def get_absolute_url(self):
         return self.part.get_absolute_url()
+
+    def workflow_root(self):
+        return self.part.report
 
 
 class Submission(VersionedModel):

@@ -179,9 +179,9 @@ def visits_of_year(year: int) -> QuerySet[Visit]:
 
 
 def visit_received_q() -> Q:
-    """Return a filter: an inbound visit that took place (completed, or held and not cancelled)."""
+    """Return a filter: an inbound visit that took place (received, or held and not cancelled)."""
     held = Q(actual_start__isnull=False) & ~Q(status=Visit.Status.CANCELLED)
-    return Q(direction=Visit.Direction.INBOUND) & (Q(status=Visit.Status.COMPLETED) | held)
+    return Q(direction=Visit.Direction.INBOUND) & (Q(status__in=Visit.DONE_STATUSES) | held)
 
 
 def visits_received_in(year: int) -> QuerySet[Visit]:
@@ -189,12 +189,12 @@ def visits_received_in(year: int) -> QuerySet[Visit]:
     return visits_of_year(year).filter(visit_received_q()).prefetch_related("institutions")
 
 
-def outbound_visits_in(year: int, *, status: str | None = None) -> QuerySet[Visit]:
-    """Return the outbound visits of `year`, optionally only those with `status`."""
+def outbound_visits_in(year: int, *, done: bool = False) -> QuerySet[Visit]:
+    """Return the outbound visits of `year`; with `done`, only those that took place."""
     visits = visits_of_year(year).filter(direction=Visit.Direction.OUTBOUND)
-    if status:
-        visits = visits.filter(status=status)
-    return visits.select_related("plan_line").prefetch_related("institutions")
+    if done:
+        visits = visits.filter(status__in=Visit.DONE_STATUSES)
+    return visits.select_related("plan_line").prefetch_related("institutions", "members")
 
 
 def plan_lines_of(year: int) -> QuerySet[VisitPlanLine]:

@@ -1,16 +1,14 @@
 """Writes of the reports app: the draft from data, the review workflow and section editing."""
 
-import hashlib
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from foreign_affairs.workflow import ensure_editable, transition_run
 from reports import selectors
 from reports.draft import (
     PLAN_BODIES,
@@ -23,7 +21,6 @@ from reports.draft import (
 from reports.models import AnnualReport, ReportPart, ReportSection, default_report_title
 from reports.statistics import (
     report_statistics,
-    statistics_html,
 )
 
 # --- shared plumbing ------------------------------------------------------------------------
@@ -44,8 +41,7 @@ def _save(obj: models.Model, user=None) -> None:
 
 def report_ensure_editable(report: AnnualReport) -> None:
     """Refuse changes to a report that is approved (read-only) or waiting for review."""
-    if report.status == AnnualReport.Status.APPROVED:
-        raise ValidationError(_("An approved report is read-only."), code="read_only")
+    ensure_editable(report)
     if report.status == AnnualReport.Status.IN_REVIEW:
         raise ValidationError(
             _("The report is in review: it can be changed once it is returned for changes."),
@@ -97,90 +93,22 @@ def _create_report(year: int, user, summary: list[str], plan: list[str]) -> Annu
     return report
 
 
-# --- review workflow ------------------------------------------------------------------------
-
-
-def _locked_report(report: AnnualReport) -> AnnualReport:
-    """Return the stored row of `report`, locked until the end of the transaction."""
-    return AnnualReport.objects.select_for_update().get(pk=report.pk)
-
-
-def _require_status(report: AnnualReport, status: str, message: str) -> None:
-    if _locked_report(report).status != status or report.status != status:
-        raise ValidationError(message, code="wrong_status")
+# --- review workflow (reports/workflows.py) ---------------------------------------------------
 
 
 def report_submit(*, report: AnnualReport, user: AbstractBaseUser) -> AnnualReport:
     """Send a draft report to leadership for review."""
-    _require(user, "reports.submit_annualreport")
-    with transaction.atomic():
-        _require_status(
-            report, AnnualReport.Status.DRAFT, _("Only a draft report can be submitted.")
-        )
-        report.status = AnnualReport.Status.IN_REVIEW
-        _save(report, user)
-    return report
+    return transition_run(obj=report, name="submit", user=user)
 
 
 def report_return(*, report: AnnualReport, user: AbstractBaseUser, comment: str) -> AnnualReport:
     """Send a report in review back to its writers as a draft, saying what to change."""
-    _require(user, "reports.approve_annualreport")
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError(_("Say what should be changed."), code="comment_required")
-    with transaction.atomic():
-        _require_status(
-            report, AnnualReport.Status.IN_REVIEW, _("Only a report in review can be returned.")
-        )
-        report.status = AnnualReport.Status.DRAFT
-        report.return_comment = comment
-        _save(report, user)
-    return report
-
-
-APPROVAL_FIELDS = ("status", "statistics", "approved_by", "approved_at", "pdf_file", "pdf_sha256")
+    return transition_run(obj=report, name="return", user=user, comment=comment)
 
 
 def report_approve(*, report: AnnualReport, user: AbstractBaseUser) -> AnnualReport:
     """Freeze the statistics, archive the PDF and mark the report approved."""
-    _require(user, "reports.approve_annualreport")
-    before = {name: getattr(report, name) for name in APPROVAL_FIELDS}
-    try:
-        with transaction.atomic():
-            _require_status(
-                report, AnnualReport.Status.IN_REVIEW, _("Only a report in review can be approved.")
-            )
-            _approve(report, user)
-    except BaseException:
-        for name, value in before.items():  # the caller's object stays what is stored
-            setattr(report, name, value)
-        raise
-    return report
-
-
-def _approve(report: AnnualReport, user) -> None:
-    from reports.pdf import render_report_pdf
-
-    report.statistics = report_statistics(report.year)
-    report.status = AnnualReport.Status.APPROVED
-    report.approved_by = user
-    report.approved_at = timezone.now()
-    pdf = render_report_pdf(report, draft=False, statistics_html=statistics_html(report.statistics))
-    report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    report.pdf_file.save(_pdf_filename(report), ContentFile(pdf), save=False)
-    try:
-        _save(report, user)
-    except BaseException:
-        report.pdf_file.delete(save=False)  # storage is not transactional
-        raise
-
-
-def _pdf_filename(report: AnnualReport) -> str:
-    from reports import pdf
-
-    if hasattr(pdf, "report_filename"):
-        return pdf.report_filename(report)
-    return f"report-{report.year}.pdf"
+    return transition_run(obj=report, name="approve", user=user)
 
 
 # --- sections -------------------------------------------------------------------------------

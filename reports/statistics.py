@@ -136,14 +136,16 @@ def _participants(year: int) -> dict:
 
 def _visits(year: int) -> dict:
     outbound = Q(direction=Visit.Direction.OUTBOUND)
-    completed = outbound & Q(status=Visit.Status.COMPLETED)
+    completed = outbound & Q(status__in=Visit.DONE_STATUSES)
     cancelled = outbound & Q(status=Visit.Status.CANCELLED)
     received = selectors.visit_received_q()
     totals = selectors.visits_of_year(year).aggregate(
         outbound_completed=Count("pk", filter=completed),
         outbound_completed_persons=Sum("persons", filter=completed, default=0),
         outbound_cancelled=Count("pk", filter=cancelled),
-        outbound_pending=Count("pk", filter=outbound & ~Q(status__in=["completed", "cancelled"])),
+        outbound_pending=Count(
+            "pk", filter=outbound & ~Q(status__in=[*Visit.DONE_STATUSES, Visit.Status.CANCELLED])
+        ),
         outbound_off_plan=Count("pk", filter=completed & Q(plan_line__isnull=True)),
         inbound_received=Count("pk", filter=received),
         inbound_persons=Sum("persons", filter=received, default=0),
@@ -231,7 +233,7 @@ def _visit_plan(year: int, *, off_plan: int) -> dict:
 
 
 def _plan_line(line, visits: list[dict]) -> dict:
-    done = [visit for visit in visits if visit["status"] == Visit.Status.COMPLETED]
+    done = [visit for visit in visits if visit["status"] in Visit.DONE_STATUSES]
     cancelled = [visit for visit in visits if visit["status"] == Visit.Status.CANCELLED]
     row = {
         "id": line.pk,

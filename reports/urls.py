@@ -2,7 +2,8 @@ from django.urls import path
 
 from foreign_affairs.routing import object_urls
 from reports import views
-from reports.models import Submission, Training
+from foreign_affairs.views.workflow import workflow_urls
+from reports.models import AnnualReport, Submission, Training
 
 app_name = "reports"
 
@@ -19,9 +20,7 @@ urlpatterns = [
         name="annualreport_statistics",
     ),
     path("<int:year>/edit/", views.ReportEditView.as_view(), name="annualreport_edit"),
-    path("<int:year>/submit/", views.ReportSubmitView.as_view(), name="annualreport_submit"),
-    path("<int:year>/approve/", views.ReportApproveView.as_view(), name="annualreport_approve"),
-    path("<int:year>/return/", views.ReportReturnView.as_view(), name="annualreport_return"),
+    *workflow_urls(AnnualReport, lookup="year"),
     path("<int:year>/parts/<int:pk>/", views.PartEditView.as_view(), name="part_edit"),
     path(
         "<int:year>/parts/<int:pk>/add-section/",

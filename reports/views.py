@@ -12,6 +12,7 @@ from django.views.generic import DetailView, FormView, ListView, View
 
 from foreign_affairs.history import history_changes
 from foreign_affairs.views import generic
+from foreign_affairs.views.workflow import workflow_context
 from reports import filters, forms, output, services, tables
 from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
@@ -66,11 +67,7 @@ class AnnualReportView(ReportPermissionMixin, DetailView):
             history=history_changes(report),
             can_edit=user.has_perm("reports.change_annualreport")
             and report.status == AnnualReport.Status.DRAFT,
-            can_submit=user.has_perm("reports.submit_annualreport")
-            and report.status == AnnualReport.Status.DRAFT,
-            can_review=user.has_perm("reports.approve_annualreport")
-            and report.status == AnnualReport.Status.IN_REVIEW,
-            return_form=forms.ReturnReportForm(),
+            **workflow_context(report, user, lookup=report.year),
             **kwargs,
         )
 
@@ -118,58 +115,6 @@ class ReportStatisticsXlsxView(ReportPermissionMixin, View):
         filename = f"{report.year}年外事统计报表.xlsx"
         response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
-
-
-class ReportActionView(ReportPermissionMixin, View):
-    """A POST that changes a report through a service; refusals come back as messages."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, year, **kwargs):
-        report = self.get_report()
-        try:
-            message = self.perform(report, request, **kwargs)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            if message:
-                messages.success(request, message)
-        return redirect(self.get_success_url(report))
-
-    def get_success_url(self, report):
-        return report.get_absolute_url()
-
-    def perform(self, report, request, **kwargs) -> str:
-        raise NotImplementedError
-
-
-class ReportSubmitView(ReportActionView):
-    permission = "submit_annualreport"
-
-    def perform(self, report, request, **kwargs):
-        services.report_submit(report=report, user=request.user)
-        return _("The report was submitted for review.")
-
-
-class ReportApproveView(ReportActionView):
-    permission = "approve_annualreport"
-
-    def perform(self, report, request, **kwargs):
-        services.report_approve(report=report, user=request.user)
-        return _("The report was approved; its PDF is archived.")
-
-
-class ReportReturnView(ReportActionView):
-    permission = "approve_annualreport"
-
-    def perform(self, report, request, **kwargs):
-        form = forms.ReturnReportForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Say what should be changed."))
-        services.report_return(
-            report=report, user=request.user, comment=form.cleaned_data["comment"]
-        )
-        return _("The report was returned to its writers.")
 
 
 class ReportCreateView(ReportPermissionMixin, FormView):

@@ -134,11 +134,11 @@ def _outbound_visits(year: int) -> tuple[list, list]:
         "批件号",
         "计划内/外",
     ]
-    visits = selectors.outbound_visits_in(year, status=Visit.Status.COMPLETED)
+    visits = selectors.outbound_visits_in(year, done=True)
     rows = _numbered(
         [
             visit.title,
-            visit.leader,
+            next((m.name for m in visit.members.all() if m.role == "leader"), ""),
             visit.on,
             visit.actual_end or visit.planned_end,
             country_names_zh(visit.destinations),

@@ -52,8 +52,11 @@ class ObjectPermissionMixin:
         opts = self.model._meta
         return f"{opts.app_label}.{self.action}_{opts.model_name}"
 
+    def has_permission(self) -> bool:
+        return self.request.user.has_perm(self.get_permission_required())
+
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.get_permission_required()):
+        if not self.has_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
