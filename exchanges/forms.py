@@ -4,6 +4,7 @@ from exchanges.models import (
     ExchangeProject,
     Participant,
     PassportCustody,
+    TripKind,
     Visit,
     VisitMember,
     VisitPlanLine,
@@ -69,6 +70,14 @@ class VisitPlanLineForm(PortalForm):
 
 class VisitForm(PortalForm):
     """A visit's own fields; its status moves only through its workflow's steps."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "trip_kind" in self.fields:  # meaningless for a delegation received
+            self.fields["trip_kind"].required = False
+
+    def clean_trip_kind(self):
+        return self.cleaned_data.get("trip_kind") or TripKind.OFFICIAL
 
     class Meta:
         model = Visit

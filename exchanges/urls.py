@@ -34,6 +34,16 @@ urlpatterns = [
     path("visits/abroad/", views.AbroadNowView.as_view(), name="visit_abroad"),
     *workflow_urls(Visit, prefix="visits/"),
     *workflow_urls(PassportCustody, prefix="passports/"),
+    path(
+        "visits/<int:pk>/approval-sheet/",
+        views.VisitApprovalSheetView.as_view(),
+        name="visit_approval_sheet",
+    ),
+    path(
+        "visits/<int:pk>/approval-sheet.pdf",
+        views.VisitApprovalSheetPdfView.as_view(),
+        name="visit_approval_sheet_pdf",
+    ),
     *object_urls(
         Visit,
         prefix="visits/",

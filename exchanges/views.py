@@ -185,6 +185,8 @@ class VisitEditView(generic.ObjectEditView):
     def get_context_data(self, **kwargs):
         if "members" not in kwargs:
             kwargs["members"] = self.get_members_formset()
+        if self.object is not None and self.request.method == "GET":
+            kwargs["initial_findings"] = findings(self.object)
         return super().get_context_data(**kwargs)
 
     def get_members_formset(self):
@@ -204,6 +206,10 @@ class VisitEditView(generic.ObjectEditView):
                 self.object = form.save()
                 members.instance = self.object
                 members.save()
+                count = self.object.members.count()
+                if self.object.is_outbound and count and count != self.object.persons:
+                    self.object.persons = count  # an outbound group counts its members
+                    self.object.save(update_fields=["persons"])
                 workflows.passports_due_back(self.object)
         except StaleVersionError as error:
             form.add_error(None, error)
@@ -279,3 +285,38 @@ class PassportCustodyEditView(generic.ObjectEditView):
     queryset = PassportCustody.objects.all()
     form_class = forms.PassportCustodyForm
     personal_fields = ("passport_number",)
+
+
+class VisitApprovalSheetView(generic.ObjectPermissionMixin, View):
+    """The 出访审批表 of an outbound visit, to print from the browser (404 for one received)."""
+
+    queryset = Visit.objects.filter(direction=Visit.Direction.OUTBOUND).select_related("plan_line")
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+
+        from exchanges.approval_sheet import approval_sheet_html
+
+        return HttpResponse(approval_sheet_html(self.get_object(pk)))
+
+    def get_object(self, pk) -> Visit:
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(self.queryset, pk=pk)
+
+
+class VisitApprovalSheetPdfView(VisitApprovalSheetView):
+    """The 出访审批表 as PDF: 出访审批表-<title>.pdf."""
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+        from django.utils.http import content_disposition_header
+
+        from exchanges.approval_sheet import approval_sheet_filename, approval_sheet_pdf
+
+        visit = self.get_object(pk)
+        response = HttpResponse(approval_sheet_pdf(visit), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            True, approval_sheet_filename(visit)
+        )
+        return response

@@ -153,6 +153,10 @@ REPORT_WRITERS = expect(staff=200, leader=403, liaison=403)  # office staff only
 REPORT_STAFF_ACTION = expect(staff=405, leader=403, liaison=403)
 REPORT_LEADERSHIP_ACTION = expect(staff=403, leader=405, liaison=403)
 
+OFFICE_STEP = expect(staff=405, leader=403, liaison=403)
+PROPOSER_STEP = expect(staff=405, leader=403, liaison=405)
+OFFICE_VISIT_STEPS = ("review", "send_back", "approve", "depart", "come_back", "receive", "close")
+
 EXPECTED: dict[str, dict] = {
     **_object_expectations(),
     **{name: _by_grant(label, ADD) for name, label in IMPORTS.items()},
@@ -183,6 +187,18 @@ EXPECTED: dict[str, dict] = {
     "reports:annualreport_submit": REPORT_STAFF_ACTION,
     "reports:annualreport_approve": REPORT_LEADERSHIP_ACTION,
     "reports:annualreport_return": REPORT_LEADERSHIP_ACTION,
+    # Everyone has an inbox of the records waiting for them.
+    "inbox": EVERY_ROLE,
+    # The visit process: POST-only steps, the office's, and a liaison's on their own proposal.
+    **{f"exchanges:visit_{step}": OFFICE_STEP for step in OFFICE_VISIT_STEPS},
+    **{f"exchanges:visit_{step}": PROPOSER_STEP for step in ("submit", "file_report", "cancel")},
+    "exchanges:passportcustody_hand_out": OFFICE_STEP,
+    "exchanges:passportcustody_take_back": OFFICE_STEP,
+    # Findings of a visit form as it is typed: whoever may add a visit (POST only).
+    "exchanges:visit_findings": PROPOSER_STEP,
+    "exchanges:visit_abroad": EVERY_ROLE,
+    "exchanges:visit_approval_sheet": EVERY_ROLE,
+    "exchanges:visit_approval_sheet_pdf": EVERY_ROLE,
 }
 
 
@@ -239,6 +255,10 @@ def _section(world: World) -> dict:
     return {**_report_year(world), "pk": world.report_section().pk}
 
 
+def _visit(world: World) -> dict:
+    return {"pk": world.live("exchanges.visit").pk}
+
+
 def _calendar_token(world: World) -> dict:
     from foreign_affairs.views.calendar import calendar_url
 
@@ -272,6 +292,23 @@ ARGUMENTS = {
     "reports:section_edit": _section,
     "reports:section_move": lambda world: {**_section(world), "direction": "up"},
     "reports:section_delete": _section,
+    **{
+        f"exchanges:visit_{name}": _visit
+        for name in (
+            *OFFICE_VISIT_STEPS,
+            "submit",
+            "file_report",
+            "cancel",
+            "approval_sheet",
+            "approval_sheet_pdf",
+        )
+    },
+    "exchanges:passportcustody_hand_out": lambda world: {
+        "pk": world.live("exchanges.passportcustody").pk
+    },
+    "exchanges:passportcustody_take_back": lambda world: {
+        "pk": world.live("exchanges.passportcustody").pk
+    },
 }
 
 
@@ -520,6 +557,9 @@ def test_report_actions_are_refused_to_the_other_roles(client, name):
     assert section.part.sections.count() == 1
 
 
+NO_MEMBERS = {"members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [OFFICE_STAFF, LIAISON])
 def test_liaison_and_staff_may_add_a_visit(client, role):
@@ -531,6 +571,7 @@ def test_liaison_and_staff_may_add_a_visit(client, role):
             "title": "泰国清迈大学护理学院来访",
             "status": Visit.Status.DRAFT,
             "persons": 4,
+            **NO_MEMBERS,
         },
     )
     assert response.status_code == 302
@@ -548,10 +589,12 @@ def test_a_liaison_proposal_is_created_as_a_draft(client):
             "status": Visit.Status.APPROVED,
             "approval_number": "粤外办〔2025〕12号",
             "persons": 4,
+            **NO_MEMBERS,
         },
     )
     visit = Visit.objects.get()
     assert (visit.status, visit.approval_number) == (Visit.Status.DRAFT, "")
+    assert visit.proposed_by.groups.get().name == LIAISON
 
 
 @pytest.mark.django_db

@@ -5,7 +5,14 @@ from datetime import date
 import factory
 from factory.django import DjangoModelFactory
 
-from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from exchanges.models import (
+    ExchangeProject,
+    Participant,
+    PassportCustody,
+    Visit,
+    VisitMember,
+    VisitPlanLine,
+)
 
 
 class ExchangeProjectFactory(DjangoModelFactory):
@@ -50,7 +57,6 @@ class VisitFactory(DjangoModelFactory):
     direction = Visit.Direction.OUTBOUND
     title = factory.Sequence(lambda n: f"赴马来西亚交流访问团{n}")
     off_plan_reason = "对方临时邀请"
-    leader = "张校长"
     persons = 3
     destinations = ["MY"]
     planned_start = date(2025, 11, 3)
@@ -65,3 +71,13 @@ class PassportCustodyFactory(DjangoModelFactory):
     passport_number = factory.Sequence(lambda n: f"E{n:08d}")
     issued_on = date(2022, 5, 10)
     expires_on = date(2032, 5, 9)
+
+
+class VisitMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = VisitMember
+
+    visit = factory.SubFactory(VisitFactory)
+    name = factory.Sequence(lambda n: f"团员{n}")
+    unit = "护理学院"
+    position = "教师"

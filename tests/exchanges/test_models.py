@@ -1,15 +1,24 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils.translation import override
 
-from exchanges.models import ExchangeProject, Visit
+from exchanges.models import (
+    DestinationKind,
+    ExchangeProject,
+    PassportCustody,
+    Visit,
+    VisitMember,
+    destination_kind,
+)
+from exchanges.selectors import visit_facts
+from foreign_affairs.compliance import findings_of
 from tests.constraints import ConstraintTests
 from tests.exchanges.factories import (
     ExchangeProjectFactory,
     ParticipantFactory,
     PassportCustodyFactory,
     VisitFactory,
+    VisitMemberFactory,
     VisitPlanLineFactory,
 )
 
@@ -49,8 +58,18 @@ CASES = {
         planned_start=DAY, planned_end=BEFORE
     ),
     "visit_actual_dates_in_order": lambda: VisitFactory.build(actual_start=DAY, actual_end=BEFORE),
-    "visit_outbound_in_plan_or_reasoned": lambda: VisitFactory.build(
-        direction=Visit.Direction.OUTBOUND, plan_line=None, off_plan_reason=""
+    "visit_approved_has_number": lambda: VisitFactory.build(
+        status=Visit.Status.APPROVED, approval_number=""
+    ),
+    "passport_handed_out_for_a_visit": lambda: PassportCustodyFactory.build(
+        status=PassportCustody.Status.HANDED_OUT, visit=None
+    ),
+    "visitmember_unique_name": lambda: VisitMemberFactory.build(
+        visit=(member := VisitMemberFactory()).visit, name=member.name
+    ),
+    "visitmember_one_leader": lambda: VisitMemberFactory.build(
+        visit=VisitMemberFactory(role=VisitMember.Role.LEADER).visit,
+        role=VisitMember.Role.LEADER,
     ),
     "visit_cancellation_has_reason": lambda: VisitFactory.build(
         status=Visit.Status.CANCELLED, cancel_reason=""
@@ -83,6 +102,12 @@ ALLOWED = {
     "outbound-visit-in-plan": lambda: VisitFactory.build(
         plan_line=VisitPlanLineFactory(), off_plan_reason=""
     ),
+    "inbound-approved-without-number": lambda: VisitFactory.build(
+        direction=Visit.Direction.INBOUND, status=Visit.Status.APPROVED, approval_number=""
+    ),
+    "second-member-who-is-not-the-leader": lambda: VisitMemberFactory.build(
+        visit=VisitMemberFactory(role=VisitMember.Role.LEADER).visit
+    ),
     "cancelled-visit-with-reason": lambda: VisitFactory.build(
         status=Visit.Status.CANCELLED, cancel_reason="对方取消接待"
     ),
@@ -104,14 +129,6 @@ class TestConstraints(ConstraintTests):
     allowed = ALLOWED
 
 
-@pytest.fixture
-def visit_rules(settings):
-    """Pin the rules of outbound visits to the official values the tests are written for."""
-    settings.VISIT_MAX_PERSONS = 5
-    settings.VISIT_MAX_DAYS_BY_COUNTRIES = {1: 5, 2: 8, 3: 10}
-    settings.VISIT_REPORT_DUE_DAYS = 20
-
-
 def _visit(*, persons=3, countries=("JP",), days=5, **kwargs):
     return VisitFactory.build(
         persons=persons,
@@ -122,43 +139,28 @@ def _visit(*, persons=3, countries=("JP",), days=5, **kwargs):
     )
 
 
-@pytest.mark.usefixtures("visit_rules")
-@pytest.mark.parametrize(
-    "visit, broken",
-    [
-        (lambda: _visit(persons=6), ["6"]),
-        (lambda: _visit(countries=["JP"], days=6), ["6"]),
-        (lambda: _visit(countries=["JP", "KR"], days=8), []),
-        (lambda: _visit(countries=["JP", "KR"], days=9), ["9"]),
-        (lambda: _visit(countries=["JP", "KR", "SG", "MY"], days=11), ["11"]),
-        (lambda: _visit(persons=7, days=7), ["7", "7"]),
-        (lambda: _visit(persons=9, days=30, direction=Visit.Direction.INBOUND), []),
-    ],
-    ids=[
-        "six-persons",
-        "one-country-six-days",
-        "two-countries-eight-days",
-        "two-countries-nine-days",
-        "four-countries-capped-at-the-longest-limit",
-        "both-rules",
-        "inbound-has-no-rules",
-    ],
-)
-def test_rule_warnings(visit, broken):
-    with override("en"):
-        warnings = [str(warning) for warning in visit().rule_warnings()]
-    assert len(warnings) == len(broken)
-    for warning, number in zip(warnings, broken, strict=True):
-        assert f" {number} " in warning
-
-
-@pytest.mark.usefixtures("visit_rules")
 def test_actual_dates_replace_planned_ones_in_the_rules():
     visit = _visit(countries=["JP"], days=3, actual_start=DAY, actual_end=DAY + timedelta(days=6))
-    assert len(visit.rule_warnings()) == 1
+    codes = [finding.code for finding in findings_of(visit, visit_facts(visit, []))]
+    assert "visit.days" in codes
 
 
-@pytest.mark.usefixtures("visit_rules")
+@pytest.mark.parametrize(
+    "codes, kind",
+    [
+        (["JP"], DestinationKind.FOREIGN),
+        (["HK"], DestinationKind.HONG_KONG),
+        (["HK", "MO"], DestinationKind.HONG_KONG),
+        (["MO"], DestinationKind.MACAU),
+        (["TW"], DestinationKind.TAIWAN),
+        (["MO", "JP"], DestinationKind.FOREIGN),
+        ([], DestinationKind.FOREIGN),
+    ],
+)
+def test_destination_kind_decides_the_document_and_the_plan(codes, kind):
+    assert destination_kind(codes) == kind
+
+
 def test_report_due_twenty_days_after_an_outbound_visit_returns():
     returned = date(2025, 11, 7)
     assert _visit(actual_start=DAY, actual_end=returned).report_due_on == date(2025, 11, 27)

@@ -4,7 +4,29 @@ import pytest
 from django.contrib.auth.models import Group
 
 PARTNERS = ["institution", "contact", "agreement", "interaction"]
-EXCHANGES = ["exchangeproject", "participant", "visitplanline", "visit", "passportcustody"]
+EXCHANGES = [
+    "exchangeproject",
+    "participant",
+    "visitplanline",
+    "visit",
+    "visitmember",
+    "passportcustody",
+]
+VISIT_STEPS = {
+    f"exchanges.{step}_visit"
+    for step in (
+        "submit",
+        "review",
+        "send_back",
+        "approve",
+        "depart",
+        "come_back",
+        "file_report",
+        "receive",
+        "close",
+        "cancel",
+    )
+}
 FACULTY = ["foreignteacher", "contract", "identitydocument", "qualificationcheck", "incident"]
 REPORTS = ["annualreport", "reportpart", "reportsection", "submission", "training"]
 ALL_MODELS = {"partners": PARTNERS, "exchanges": EXCHANGES, "faculty": FACULTY, "reports": REPORTS}
@@ -31,13 +53,18 @@ def _crud(actions: tuple[str, ...]) -> set[str]:
 def test_office_staff_manage_everything_and_see_personal_data():
     expected = _crud(("view", "add", "change", "delete"))
     expected |= {"faculty.view_personal_data", "reports.submit_annualreport"}
+    expected |= VISIT_STEPS
+    expected |= {"exchanges.hand_out_passportcustody", "exchanges.take_back_passportcustody"}
     assert _perms("office_staff") == expected
 
 
 @pytest.mark.django_db
 def test_leadership_views_everything_and_approves_but_never_edits():
     perms = _perms("leadership")
-    assert perms == _crud(("view",)) | {"reports.approve_annualreport"}
+    assert perms == _crud(("view",)) | {
+        "reports.approve_annualreport",
+        "reports.return_annualreport",
+    }
     assert "faculty.view_personal_data" not in perms
 
 
@@ -52,7 +79,12 @@ def test_liaison_sees_partners_projects_visits_and_no_faculty_data():
         "exchanges.add_exchangeproject",
         "exchanges.view_visit",
         "exchanges.add_visit",
+        "exchanges.view_visitmember",
         "exchanges.view_visitplanline",
+        # their own proposals only (own_records_only in exchanges/workflows.py)
+        "exchanges.submit_visit",
+        "exchanges.file_report_visit",
+        "exchanges.cancel_visit",
     }
 
 

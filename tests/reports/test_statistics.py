@@ -108,7 +108,7 @@ def populate(n: int, *, year: int = YEAR) -> None:
         VisitFactory,
         n,
         plan_line=factory.Iterator(lines),
-        status=Visit.Status.COMPLETED,
+        status=Visit.Status.CLOSED,
         **visit_dates,
     )
     inbound = _bulk(
@@ -117,7 +117,7 @@ def populate(n: int, *, year: int = YEAR) -> None:
         direction=Visit.Direction.INBOUND,
         nationality="US",
         delegation="美国护理教育代表团",
-        status=Visit.Status.COMPLETED,
+        status=Visit.Status.CLOSED,
         **visit_dates,
     )
     _link(Visit.institutions, "visit", outbound + inbound, "institution", partners)
@@ -253,7 +253,7 @@ def _sample_year() -> dict:
     )
     VisitFactory(
         plan_line=to_macau,
-        status=Visit.Status.COMPLETED,
+        status=Visit.Status.CLOSED,
         persons=2,
         destinations=["MO"],
         planned_start=date(2020, 10, 19),
@@ -262,19 +262,19 @@ def _sample_year() -> dict:
         actual_end=date(2020, 10, 22),
     )
     VisitFactory(  # off the plan, done
-        status=Visit.Status.COMPLETED,
+        status=Visit.Status.CLOSED,
         persons=1,
         planned_start=date(2020, 11, 2),
         planned_end=date(2020, 11, 4),
         actual_start=date(2020, 11, 2),
         actual_end=date(2020, 11, 4),
     )
-    VisitFactory(status=Visit.Status.COMPLETED, planned_start=date(2019, 5, 1), planned_end=None)
+    VisitFactory(status=Visit.Status.CLOSED, planned_start=date(2019, 5, 1), planned_end=None)
     VisitFactory(
         direction=Visit.Direction.INBOUND,
         nationality="HK",
         persons=4,
-        status=Visit.Status.COMPLETED,
+        status=Visit.Status.CLOSED,
         planned_start=date(2020, 12, 1),
         planned_end=date(2020, 12, 2),
     )

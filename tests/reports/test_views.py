@@ -116,7 +116,9 @@ def test_leader_returns_a_report_with_a_comment(client, report):
     login(client, "office_staff")
     client.post(reverse("reports:annualreport_submit", args=[2020]))
     login(client, "leadership")
-    client.post(reverse("reports:annualreport_return", args=[2020]), {"comment": "请补充统计数据"})
+    client.post(
+        reverse("reports:annualreport_return", args=[2020]), {"return-comment": "请补充统计数据"}
+    )
     report.refresh_from_db()
     assert (report.status, report.return_comment) == (AnnualReport.Status.DRAFT, "请补充统计数据")
 

@@ -57,14 +57,14 @@ def year_data():
             delegation=title,
             nationality="HK",
             persons=4,
-            status=Visit.Status.COMPLETED,
+            status=Visit.Status.CLOSED,
             planned_start=start,
             planned_end=start,
         )
     for title, status, start in [
-        ("赴澳门交流", Visit.Status.COMPLETED, date(2020, 10, 19)),
+        ("赴澳门交流", Visit.Status.CLOSED, date(2020, 10, 19)),
         ("取消的出访", Visit.Status.CANCELLED, date(2020, 7, 13)),
-        ("往年出访", Visit.Status.COMPLETED, date(2019, 10, 19)),
+        ("往年出访", Visit.Status.CLOSED, date(2019, 10, 19)),
     ]:
         visit = VisitFactory(
             title=title,
@@ -73,8 +73,8 @@ def year_data():
             destinations=["MO"],
             planned_start=start,
             planned_end=start,
-            actual_start=start if status == Visit.Status.COMPLETED else None,
-            actual_end=start if status == Visit.Status.COMPLETED else None,
+            actual_start=start if status == Visit.Status.CLOSED else None,
+            actual_end=start if status == Visit.Status.CLOSED else None,
         )
         visit.institutions.add(macau)
 
