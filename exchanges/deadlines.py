@@ -13,7 +13,7 @@ from foreign_affairs.registry import Deadline, register_deadlines
 def passport_due_back(until):
     """Yield passports handed out and not yet returned, due back by `until`."""
     passports = PassportCustody.objects.filter(
-        returned_on=None, handed_out_on__isnull=False, due_back_on__lte=until
+        status=PassportCustody.Status.HANDED_OUT, due_back_on__lte=until
     )
     for passport in passports:
         yield Deadline(
@@ -31,9 +31,9 @@ def post_trip_report(until):
     latest_return = until - timedelta(days=settings.VISIT_REPORT_DUE_DAYS)
     visits = Visit.objects.filter(
         direction=Visit.Direction.OUTBOUND,
-        report_submitted_on=None,
+        status=Visit.Status.RETURNED,
         actual_end__lte=latest_return,
-    ).exclude(status=Visit.Status.CANCELLED)
+    ).select_related("proposed_by")
     for visit in visits:
         yield Deadline(
             due_on=visit.report_due_on,
@@ -41,4 +41,5 @@ def post_trip_report(until):
             kind=_("post-trip report due"),
             obj=visit,
             permission="exchanges.view_visit",
+            responsible=(visit.proposed_by,) if visit.proposed_by else (),
         )

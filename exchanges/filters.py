@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
-from foreign_affairs.filters import SearchFilterSet, yes_no_filter
+from foreign_affairs.filters import SearchFilterSet
 
 
 class ExchangeProjectFilterSet(SearchFilterSet):

@@ -342,7 +342,9 @@ class Visit(VersionedModel):
     stopovers_airport_only = models.BooleanField(
         _("stopovers without leaving the airport"),
         default=False,
-        help_text=_("Stopovers are counted among the countries/regions unless nobody leaves the airport."),
+        help_text=_(
+            "Stopovers are counted among the countries/regions unless nobody leaves the airport."
+        ),
     )
     institutions = models.ManyToManyField(
         Institution,
@@ -384,7 +386,9 @@ class Visit(VersionedModel):
         _("reason for cancellation"), max_length=200, blank=True, editable=False
     )
     report_file = AttachmentField(_("post-trip report (出访报告)"), folder="visits", editable=False)
-    report_summary = models.TextField(_("summary of the post-trip report"), blank=True, editable=False)
+    report_summary = models.TextField(
+        _("summary of the post-trip report"), blank=True, editable=False
+    )
     report_submitted_on = models.DateField(
         _("post-trip report submitted on"), null=True, blank=True, editable=False
     )
@@ -558,6 +562,9 @@ class VisitMember(VersionedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return self.visit.get_absolute_url()
 
 
 class PassportCustody(VersionedModel):

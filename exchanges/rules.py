@@ -167,7 +167,10 @@ def academic_as_needed(facts: VisitFacts):
 
 
 def hong_kong_macau_days(facts: VisitFacts):
-    if not facts.is_outbound or facts.kind not in (DestinationKind.HONG_KONG, DestinationKind.MACAU):
+    if not facts.is_outbound or facts.kind not in (
+        DestinationKind.HONG_KONG,
+        DestinationKind.MACAU,
+    ):
         return None
     place = _("Macau") if facts.kind == DestinationKind.MACAU else _("Hong Kong")
     limit = settings.VISIT_HK_MACAU_PROVINCIAL_MAX_DAYS[facts.kind.value]
@@ -198,7 +201,10 @@ def wrong_plan(facts: VisitFacts):
     from exchanges.models import plan_kind
 
     if plan_kind(line.destinations) != facts.plan_kind:
-        names = {"abroad": _("official trips abroad"), "hmt": _("trips to Hong Kong, Macau and Taiwan")}
+        names = {
+            "abroad": _("official trips abroad"),
+            "hmt": _("trips to Hong Kong, Macau and Taiwan"),
+        }
         return {"plan": names[plan_kind(line.destinations)], "trip": names[facts.plan_kind]}
     return None
 
@@ -239,7 +245,9 @@ def led_again(facts: VisitFacts):
     for trip in facts.trips_led_before:
         shared = places & set(trip.destinations)
         same_person = trip.member.identity == leader.identity
-        same_unit = leader.is_unit_head and trip.member.is_unit_head and leader.unit == trip.member.unit
+        same_unit = (
+            leader.is_unit_head and trip.member.is_unit_head and leader.unit == trip.member.unit
+        )
         if shared and (same_person or same_unit):
             return {
                 "name": trip.member.name,
@@ -288,48 +296,60 @@ VISIT_RULES = (
     Rule(
         "visit.no_plan_line",
         BLOCKING,
-        _("Choose the line of the annual plan this trip belongs to, or give the reason why it "
-          "is outside the plan."),
+        _(
+            "Choose the line of the annual plan this trip belongs to, or give the reason why it "
+            "is outside the plan."
+        ),
         MOE_2015,
         no_plan_line,
     ),
     Rule(
         "visit.wrong_plan",
         BLOCKING,
-        _("The plan line belongs to the plan of %(plan)s, but this is one of %(trip)s: they "
-          "are separate annual plans."),
+        _(
+            "The plan line belongs to the plan of %(plan)s, but this is one of %(trip)s: they "
+            "are separate annual plans."
+        ),
         TRAVEL_DOCUMENTS,
         wrong_plan,
     ),
     Rule(
         "visit.group_size",
         BLOCKING,
-        _("The group has %(n)d persons; an official group may have at most %(max)d, the "
-          "interpreter included."),
+        _(
+            "The group has %(n)d persons; an official group may have at most %(max)d, the "
+            "interpreter included."
+        ),
         GENERAL_TRIPS,
         group_size,
     ),
     Rule(
         "visit.countries",
         BLOCKING,
-        _("The trip counts %(n)d countries/regions (stopovers included unless nobody leaves the "
-          "airport); at most %(max)d are allowed."),
+        _(
+            "The trip counts %(n)d countries/regions (stopovers included unless nobody leaves the "
+            "airport); at most %(max)d are allowed."
+        ),
         GENERAL_TRIPS,
         too_many_places,
     ),
     Rule(
         "visit.days",
         BLOCKING,
-        _("The trip lasts %(days)d days (departure and arrival days included) in %(n)d "
-          "countries/regions; at most %(max)d are allowed."),
+        _(
+            "The trip lasts %(days)d days (departure and arrival days included) in %(n)d "
+            "countries/regions; at most %(max)d are allowed."
+        ),
         GENERAL_TRIPS,
         days_over,
     ),
     Rule(
         "visit.off_plan",
         WARNING,
-        _("Outside the annual plan: %(reason)s. The request must explain it, and the year's "
-          "total of trips may not exceed the plan."),
+        _(
+            "Outside the annual plan: %(reason)s. The request must explain it, and the year's "
+            "total of trips may not exceed the plan."
+        ),
         MOE_2015,
         off_plan,
     ),
@@ -343,16 +363,20 @@ VISIT_RULES = (
     Rule(
         "visit.unit_heads_together",
         WARNING,
-        _("%(names)s both belong to the leadership of %(unit)s: members of one unit's "
-          "leadership should not travel in the same group."),
+        _(
+            "%(names)s both belong to the leadership of %(unit)s: members of one unit's "
+            "leadership should not travel in the same group."
+        ),
         MOE_2015,
         unit_heads_together,
     ),
     Rule(
         "visit.led_again",
         WARNING,
-        _("%(name)s led “%(visit)s” to the same country/region within %(months)d months: one "
-          "unit's leaders should not lead groups to the same country within that time."),
+        _(
+            "%(name)s led “%(visit)s” to the same country/region within %(months)d months: one "
+            "unit's leaders should not lead groups to the same country within that time."
+        ),
         UNIT_LEADERS,
         led_again,
     ),
@@ -366,8 +390,10 @@ VISIT_RULES = (
     Rule(
         "visit.passport_validity",
         WARNING,
-        _("The travel document of %(names)s expires less than %(months)d months after the "
-          "return: a new one is usually needed."),
+        _(
+            "The travel document of %(names)s expires less than %(months)d months after the "
+            "return: a new one is usually needed."
+        ),
         PASSPORTS,
         passport_expires_soon,
     ),
@@ -388,16 +414,20 @@ VISIT_RULES = (
     Rule(
         "visit.hong_kong_macau",
         INFO,
-        _("%(days)d days in %(place)s (provincial approval up to %(max)d days): approved by "
-          "%(authority)s."),
+        _(
+            "%(days)d days in %(place)s (provincial approval up to %(max)d days): approved by "
+            "%(authority)s."
+        ),
         HONG_KONG_MACAU,
         hong_kong_macau_days,
     ),
     Rule(
         "visit.academic",
         INFO,
-        _("Academic exchange of teaching and research staff: batches, persons and days as the "
-          "task needs; the limits of official groups do not apply."),
+        _(
+            "Academic exchange of teaching and research staff: batches, persons and days as the "
+            "task needs; the limits of official groups do not apply."
+        ),
         ACADEMIC_TRIPS,
         academic_as_needed,
     ),
@@ -434,8 +464,10 @@ PASSPORT_RULES = (
     Rule(
         "passport.validity",
         WARNING,
-        _("Expires less than %(months)d months after the return of “%(visit)s”: a new one is "
-          "usually needed."),
+        _(
+            "Expires less than %(months)d months after the return of “%(visit)s”: a new one is "
+            "usually needed."
+        ),
         PASSPORTS,
         passport_expires_before_return,
     ),
@@ -455,7 +487,11 @@ def plan_line_days(line):
     from exchanges.models import plan_kind
 
     count = len(line.destinations)
-    if line.purpose != line.Purpose.OFFICIAL or not count or plan_kind(line.destinations) != "abroad":
+    if (
+        line.purpose != line.Purpose.OFFICIAL
+        or not count
+        or plan_kind(line.destinations) != "abroad"
+    ):
         return None
     limits = settings.VISIT_MAX_DAYS_BY_COUNTRIES
     limit = limits.get(count, max(limits.values()))

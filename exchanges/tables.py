@@ -1,10 +1,8 @@
 import django_tables2 as tables
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
-from foreign_affairs.tables import ObjectTable
+from foreign_affairs.tables import FindingsColumn, ObjectTable
 
 
 class ExchangeProjectTable(ObjectTable):
@@ -51,6 +49,7 @@ class VisitPlanLineTable(ObjectTable):
     description = tables.Column(linkify=True)
     destinations = tables.Column(accessor="destination_names", orderable=False)
     visit_count = tables.Column(verbose_name=_("visits"))
+    findings = FindingsColumn()
 
     class Meta(ObjectTable.Meta):
         model = VisitPlanLine
@@ -65,38 +64,18 @@ class VisitPlanLineTable(ObjectTable):
             "funding_source",
             "department",
         )
-        sequence = (*fields, "visit_count", "actions")
-
-
-def findings_badges(findings) -> str:
-    """Return an icon per severity with its count, the messages on hover ("" without any)."""
-    parts = []
-    for severity, css in (("blocking", "danger"), ("warning", "warning")):
-        found = [f for f in findings if f.severity == severity]
-        if found:
-            parts.append(
-                format_html(
-                    '<span class="badge text-bg-{} me-1" title="{}">⚠ {}</span>',
-                    css,
-                    "\n".join(f.message for f in found),
-                    len(found),
-                )
-            )
-    return mark_safe("".join(parts))  # noqa: S308 - built from format_html parts
+        sequence = (*fields, "visit_count", "findings", "actions")
 
 
 class VisitTable(ObjectTable):
     title = tables.Column(linkify=True)
     destinations = tables.Column(accessor="destination_names", orderable=False)
-    findings = tables.Column(
-        verbose_name=_("findings"),
-        accessor="pk",
-        orderable=False,
-        exclude_from_export=True,
-    )
+    findings = FindingsColumn()
 
-    def render_findings(self, record):
-        return findings_badges(getattr(self, "findings", {}).get(record.pk, [])) or "—"
+    def bulk_findings(self, records):
+        from exchanges.selectors import visits_findings
+
+        return visits_findings(records)
 
     class Meta(ObjectTable.Meta):
         model = Visit
@@ -116,7 +95,7 @@ class VisitTable(ObjectTable):
 
 class PassportCustodyTable(ObjectTable):
     holder = tables.Column(linkify=True)
-    overdue = tables.BooleanColumn(verbose_name=_("overdue"), accessor="is_overdue", orderable=False)
+    findings = FindingsColumn()
 
     class Meta(ObjectTable.Meta):
         model = PassportCustody
@@ -130,4 +109,4 @@ class PassportCustodyTable(ObjectTable):
             "due_back_on",
             "returned_on",
         )
-        sequence = (*fields, "overdue", "actions")
+        sequence = (*fields, "findings", "actions")

@@ -10,11 +10,11 @@ from django.views.generic import TemplateView, View
 from exchanges import filters, forms, selectors, tables, workflows
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from exchanges.resources import ParticipantResource
-from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.compliance import findings, findings_of
+from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.models import StaleVersionError
 from foreign_affairs.views import generic
-from foreign_affairs.views.workflow import workflow_context
+from foreign_affairs.workflow import inbox_open, office
 
 
 class ExchangeProjectListView(generic.ObjectListView):
@@ -88,7 +88,7 @@ class VisitPlanLineView(generic.ObjectView):
             "visits",
             _("Visits"),
             tables.VisitTable,
-            lambda obj: obj.visits.all(),
+            lambda obj: obj.visits.prefetch_related("members", "passports"),
             "exchanges:visit_add",
             "plan_line",
         ),
@@ -105,13 +105,6 @@ class VisitListView(generic.ObjectListView):
     filterset_class = filters.VisitFilterSet
     table_class = tables.VisitTable
 
-    def get_table(self, **kwargs):
-        table = super().get_table(**kwargs)
-        # The findings of the rows shown, in a fixed number of queries (an icon per row).
-        rows = [row.record for row in table.paginated_rows] if hasattr(table, "page") else []
-        table.findings = selectors.visits_findings(rows)
-        return table
-
 
 class VisitView(generic.ObjectView):
     queryset = Visit.objects.select_related("plan_line", "proposed_by").prefetch_related(
@@ -124,14 +117,7 @@ class VisitView(generic.ObjectView):
         other = Visit.INBOUND_FIELDS if self.object.is_outbound else Visit.OUTBOUND_FIELDS
         return [row for row in super().get_fields() if row["name"] not in other]
 
-    def get_context_data(self, **kwargs):
-        visit = self.object
-        return super().get_context_data(
-            findings=findings(visit),
-            can_print=visit.is_outbound,
-            **workflow_context(visit, self.request.user, initial=workflows.initial_values),
-            **kwargs,
-        )
+    hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
 
 
 class VisitEditView(generic.ObjectEditView):
@@ -199,7 +185,8 @@ class VisitEditView(generic.ObjectEditView):
         )
         if not members.is_valid():
             return self.render_to_response(self.get_context_data(form=form, members=members))
-        if form.instance.pk is None:
+        adding = form.instance.pk is None
+        if adding:
             form.instance.proposed_by = self.request.user
         try:
             with transaction.atomic():
@@ -211,6 +198,15 @@ class VisitEditView(generic.ObjectEditView):
                     self.object.persons = count  # an outbound group counts its members
                     self.object.save(update_fields=["persons"])
                 workflows.passports_due_back(self.object)
+                if adding and self.is_proposal() and not self.object.is_outbound:
+                    # A delegation proposed by a department goes to the office at once (an
+                    # outbound proposal stays the proposer's draft until they submit it).
+                    inbox_open(
+                        obj=self.object,
+                        recipients=office(self.object),
+                        task=_("Approve the visit received"),
+                        actor=self.request.user,
+                    )
         except StaleVersionError as error:
             form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form, members=members))
@@ -246,7 +242,7 @@ class VisitFindingsView(generic.ObjectPermissionMixin, View):
                     rows.append(member_form.instance)
         facts = selectors.visit_facts(form.instance, rows)
         return TemplateResponse(
-            request, "exchanges/visit_findings.html", {"findings": findings_of(visit, facts)}
+            request, "includes/findings.html", {"findings": findings_of(visit, facts)}
         )
 
 
@@ -269,16 +265,7 @@ class PassportCustodyListView(generic.ObjectListView):
 class PassportCustodyView(generic.ObjectView):
     queryset = PassportCustody.objects.select_related("visit", "holder_user")
     personal_fields = ("passport_number",)
-    template_name = "exchanges/passportcustody_detail.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            findings=findings(self.object),
-            **workflow_context(
-                self.object, self.request.user, initial=workflows.initial_values
-            ),
-            **kwargs,
-        )
+    hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
 
 
 class PassportCustodyEditView(generic.ObjectEditView):

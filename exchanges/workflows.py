@@ -56,7 +56,9 @@ class DateInput(forms.DateInput):
 
 
 class ApproveForm(ActionForm):
-    approval_number = forms.CharField(label=gettext_lazy("approval number (批件号)"), max_length=100)
+    approval_number = forms.CharField(
+        label=gettext_lazy("approval number (批件号)"), max_length=100
+    )
     approval_file = forms.FileField(
         label=gettext_lazy("approval document (批件)"), validators=[validate_attachment]
     )
@@ -106,7 +108,7 @@ class TakeBackForm(ActionForm):
     returned_on = forms.DateField(label=gettext_lazy("returned on"), widget=DateInput)
 
 
-def initial_values(obj, transition) -> dict:
+def initial_values(obj) -> dict:
     """Return what a step's form starts with: today, or the dates the record already has."""
     today = timezone.localdate()
     values = {"handed_out_on": today, "returned_on": today}
@@ -197,6 +199,7 @@ VISIT_WORKFLOW = register_workflow(
     Workflow(
         model=Visit,
         owner_field="proposed_by",
+        initial=initial_values,
         transitions=[
             Transition(
                 "submit",
@@ -358,6 +361,7 @@ def take_back(passport, data, user) -> None:
 PASSPORT_WORKFLOW = register_workflow(
     Workflow(
         model=PassportCustody,
+        initial=initial_values,
         transitions=[
             Transition(
                 "hand_out",
@@ -380,4 +384,10 @@ PASSPORT_WORKFLOW = register_workflow(
     )
 )
 
-__all__ = ["PASSPORT_WORKFLOW", "VISIT_WORKFLOW", "initial_values", "passports_due_back", "selectors"]
+__all__ = [
+    "PASSPORT_WORKFLOW",
+    "VISIT_WORKFLOW",
+    "initial_values",
+    "passports_due_back",
+    "selectors",
+]

@@ -253,4 +253,6 @@ def add_months(day, months: int):
 
     year, month = divmod(day.month - 1 + months, 12)
     year, month = day.year + year, month + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )

@@ -63,7 +63,11 @@ ROLES: dict[str, dict] = {
             ("exchanges", "visitplanline", ("view",)),
         ],
         # On their own proposals only (the workflow's `own_records_only`).
-        "extra": ["exchanges.submit_visit", "exchanges.file_report_visit", "exchanges.cancel_visit"],
+        "extra": [
+            "exchanges.submit_visit",
+            "exchanges.file_report_visit",
+            "exchanges.cancel_visit",
+        ],
     },
 }
 

@@ -95,13 +95,18 @@ class Transition:
 
 @dataclass
 class Workflow:
-    """The states and transitions of one model; `owner_field` names who proposed a record."""
+    """The states and transitions of one model.
+
+    `owner_field` names who proposed a record; `read_only_states` freeze it (and what
+    `workflow_root()` ties to it); `initial(obj)` gives the steps' forms their start values.
+    """
 
     model: type[models.Model]
     transitions: list[Transition]
     field: str = "status"
     owner_field: str = ""
     read_only_states: tuple[str, ...] = ()
+    initial: Callable[[models.Model], dict] | None = None
     by_name: dict[str, Transition] = dataclass_field(init=False)
 
     def __post_init__(self):
@@ -249,25 +254,40 @@ def _run(obj, seen_state, workflow: Workflow, transition: Transition, user, data
 
 def _hand_over(obj, transition: Transition, user) -> None:
     """Close the record's open inbox items; open one for each user who must act next."""
-    InboxItem.objects.for_object(obj).filter(closed_at__isnull=True).close()
-    if transition.notify is None:
-        return
-    recipients = {u.pk: u for u in transition.notify(obj) if u.pk != user.pk}
+    InboxItem.objects.for_object(obj).open().close()
+    if transition.notify is not None:
+        inbox_open(
+            obj=obj,
+            recipients=transition.notify(obj),
+            task=transition.task or transition.label,
+            actor=user,
+        )
+
+
+def inbox_open(*, obj, recipients: Iterable, task, actor) -> list[InboxItem]:
+    """Open an inbox item of `obj` for each recipient (not the actor) and e-mail them.
+
+    The e-mail goes after the commit: a rolled-back step sends nothing.
+    """
+    people = {u.pk: u for u in recipients if u.pk != actor.pk}
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the portal's language
+        task = str(task)[:200]
     items = [
         InboxItem(
             recipient=recipient,
             content_object=obj,
             object_repr=str(obj)[:200],
             url=obj.get_absolute_url(),
-            task=str(transition.task or transition.label),
-            actor=user,
+            task=task,
+            actor=actor,
         )
-        for recipient in recipients.values()
+        for recipient in people.values()
     ]
     InboxItem.objects.bulk_create(items)
-    mail_to = [(r.email, item) for r, item in zip(recipients.values(), items) if r.email]
+    mail_to = [(item.recipient.email, item) for item in items if item.recipient.email]
     if mail_to:
         transaction.on_commit(lambda: _mail(mail_to))
+    return items
 
 
 def _mail(mail_to) -> None:
@@ -325,10 +345,6 @@ class WorkflowLockedMixin(models.Model):
     class Meta:
         abstract = True
 
-    def clean(self):
-        super().clean()
-        ensure_editable(self)
-
     def save(self, *args, **kwargs):
         ensure_editable(self)
         return super().save(*args, **kwargs)
@@ -336,3 +352,7 @@ class WorkflowLockedMixin(models.Model):
     def delete(self, *args, **kwargs):
         ensure_editable(self)
         return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        ensure_editable(self)

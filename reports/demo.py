@@ -6,7 +6,7 @@ is idempotent: rows are found by their natural key and created only when missing
 second run (or a run after users edited the demo rows) changes nothing.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -416,6 +416,7 @@ def demo_load(*, password: str | None = None) -> dict[str, int]:
         if was_created:
             visit.institutions.set(visited)
     _ensure_teacher(users, ensure)
+    _ensure_current_visits(users, institutions, ensure)
     for title, kind, organiser, day, hours, count in TRAININGS:
         ensure(
             Training,
@@ -430,6 +431,123 @@ def demo_load(*, password: str | None = None) -> dict[str, int]:
         )
     created["AnnualReport"] = int(_ensure_report_2020())
     return created
+
+
+# A minimal PDF, for the demo's 批件 (approval document) and post-trip report.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+
+
+def _ensure_current_visits(users, institutions, ensure) -> None:
+    """This year's visits, dated from today and moved through their workflow's steps.
+
+    A liaison's proposal waits in the office's inbox; a group to Macau is abroad now, its
+    permit handed out after the briefing and the pledge.
+    """
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from exchanges.models import PassportCustody, VisitMember
+    from foreign_affairs.workflow import transition_run
+
+    today = timezone.localdate()
+    start = today + timedelta(days=40)
+    line, _ = ensure(
+        VisitPlanLine,
+        {"year": start.year, "planned_month": start.month, "department": "护理学院"},
+        {
+            "destinations": ["MY"],
+            "purpose": VisitPlanLine.Purpose.OFFICIAL,
+            "description": "赴马来西亚考察护理职业教育",
+            "days": 5,
+            "persons": 3,
+            "funding_source": "学校经费",
+        },
+    )
+    proposal, created = ensure(
+        Visit,
+        {"title": "赴马来西亚考察护理职业教育"},
+        {
+            "plan_line": line,
+            "destinations": ["MY"],
+            "department": "护理学院",
+            "funding_source": "学校经费",
+            "purpose": "考察马来西亚护理职业教育，洽谈学生交换",
+            "planned_start": start,
+            "planned_end": start + timedelta(days=4),
+            "persons": 2,
+            "proposed_by": users["liaison"],
+        },
+    )
+    if created:
+        VisitMember.objects.create(
+            visit=proposal,
+            name="王晓东",
+            role="leader",
+            unit="护理学院",
+            position="院长",
+            is_unit_head=True,
+        )
+        VisitMember.objects.create(visit=proposal, name="刘芳", unit="护理学院", position="讲师")
+        transition_run(obj=proposal, name="submit", user=users["liaison"])
+    macau, created = ensure(
+        Visit,
+        {"title": "赴澳门镜湖护理学院商谈3+2联合培养"},
+        {
+            "off_plan_reason": "对方邀请出席联合培养协调会",
+            "destinations": ["MO"],
+            "department": "外事办公室",
+            "funding_source": "学校经费",
+            "planned_start": today - timedelta(days=1),
+            "planned_end": today + timedelta(days=2),
+            "briefing_on": today - timedelta(days=7),
+            "pledge_signed_on": today - timedelta(days=7),
+            "persons": 1,
+            "proposed_by": users["staff"],
+        },
+    )
+    if created:
+        macau.institutions.set([institutions["澳门镜湖护理学院"]])
+        VisitMember.objects.create(
+            visit=macau,
+            name="陈晓燕",
+            user=users["staff"],
+            role="leader",
+            unit="外事办公室",
+            position="科长",
+        )
+        staff = users["staff"]
+        for step, data in (
+            ("submit", {}),
+            ("review", {}),
+            (
+                "approve",
+                {
+                    "approval_number": "粤港澳办〔演示〕1号",
+                    "approval_file": ContentFile(DEMO_PDF, name="批件.pdf"),
+                },
+            ),
+        ):
+            transition_run(obj=macau, name=step, user=staff, data=data)
+        permit, _ = ensure(
+            PassportCustody,
+            {"passport_number": "CD0000001"},
+            {
+                "holder": "陈晓燕",
+                "holder_user": staff,
+                "kind": "hk_macau_permit",
+                "issued_on": date(2023, 3, 1),
+                "expires_on": date(2028, 2, 28),
+            },
+        )
+        transition_run(
+            obj=permit,
+            name="hand_out",
+            user=staff,
+            data={"visit": macau, "handed_out_on": today - timedelta(days=3)},
+        )
+        transition_run(
+            obj=macau, name="depart", user=staff, data={"actual_start": today - timedelta(days=1)}
+        )
 
 
 def _ensure_report_2020() -> bool:

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from foreign_affairs.routing import object_urls
-from reports import views
 from foreign_affairs.views.workflow import workflow_urls
+from reports import views
 from reports.models import AnnualReport, Submission, Training
 
 app_name = "reports"

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from exchanges.models import ExchangeProject, Participant, Visit
+from exchanges.models import ExchangeProject, Participant
 from partners.models import Agreement
 from reports import selectors
 from reports.statistics import country_name_zh, country_names_zh, zh

@@ -191,7 +191,12 @@ class ObjectView(ObjectPermissionMixin, DetailView):
         return rows
 
     def get_context_data(self, **kwargs):
+        from foreign_affairs.compliance import findings
+        from foreign_affairs.views.workflow import workflow_context
+
         return super().get_context_data(
+            findings=findings(self.object),
+            **workflow_context(self.object, self.request.user),
             fields=self.get_fields(),
             tabs=[tab.render_for(self.object, self.request) for tab in self.tabs],
             history=history_changes(

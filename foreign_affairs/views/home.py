@@ -2,6 +2,7 @@
 
 from django.views.generic import TemplateView
 
+from foreign_affairs.models import InboxItem
 from foreign_affairs.registry import dashboard_panels
 from foreign_affairs.selectors import deadlines_for, recent_changes
 from foreign_affairs.views.calendar import calendar_url
@@ -16,6 +17,8 @@ class HomeView(TemplateView):
         user = self.request.user
         panels = [panel(user) for panel in dashboard_panels]
         return super().get_context_data(
+            # What awaits the user's approval or action comes first (a leader's reports).
+            waiting=InboxItem.objects.filter(recipient=user).open().select_related("actor")[:10],
             counts=[item for panel in panels for item in panel.get("counts", [])],
             charts=[chart for panel in panels for chart in panel.get("charts", [])],
             deadlines=deadlines_for(user),

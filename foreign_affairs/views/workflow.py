@@ -84,7 +84,7 @@ def workflow_urls(model, *, prefix: str = "", lookup: str = "pk", queryset=None)
     ]
 
 
-def workflow_context(obj, user, *, initial=None, lookup=None) -> dict:
+def workflow_context(obj, user, *, lookup=None) -> dict:
     """Return what a detail page shows of a record's workflow.
 
     `actions`: the steps the user may take now, each with its form and URL; `steps`: the
@@ -98,7 +98,7 @@ def workflow_context(obj, user, *, initial=None, lookup=None) -> dict:
     actions = []
     for transition in workflow.actions_for(obj, user):
         form = transition.form_class(
-            initial=initial(obj, transition) if initial else None,
+            initial=workflow.initial(obj) if workflow.initial else None,
             comment_required=transition.comment_required,
             prefix=transition.name,
         )
@@ -107,7 +107,9 @@ def workflow_context(obj, user, *, initial=None, lookup=None) -> dict:
                 "transition": transition,
                 "form": form,
                 "fields": [field for field in form if field.name != "comment"],
-                "url": reverse(f"{opts.app_label}:{opts.model_name}_{transition.name}", args=[lookup]),
+                "url": reverse(
+                    f"{opts.app_label}:{opts.model_name}_{transition.name}", args=[lookup]
+                ),
             }
         )
     changes = StateChange.objects.filter(
@@ -122,7 +124,12 @@ def workflow_context(obj, user, *, initial=None, lookup=None) -> dict:
         label = step.label if step else change.transition
         change.step_label = f"{label} → {states.get(change.target, change.target)}"
     waiting = InboxItem.objects.for_object(obj).open().select_related("recipient")
-    return {"actions": actions, "state_changes": changes, "waiting": list(waiting)}
+    return {
+        "has_workflow": True,
+        "actions": actions,
+        "state_changes": changes,
+        "waiting": list(waiting),
+    }
 
 
 class InboxView(ListView):
