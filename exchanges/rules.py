@@ -8,6 +8,7 @@ it (`cited_in`, `url`).
 """
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from exchanges import selectors
@@ -102,14 +103,24 @@ POST_TRIP_REPORT = Source(
     url="https://www.diyifanwen.net/wenku/1089177_2.html",
 )
 TRAVEL_DOCUMENTS = Source(
-    issuer="外交部、国务院港澳办、国务院台办",
-    title="因公出国（境）证照管理",
+    issuer="外交部领事司（中国领事服务网）",
+    title="因公护照申请须知",
     number="",
-    issued="",
-    quote="严禁持普通护照出国执行公务；因公港澳通行证由省外办/港澳办统一办理和保管，仅限因公"
-    "出访时使用；赴台人员应持《大陆居民往来台湾通行证》。",
-    cited_in="因公临时出国（境）团组须知；厦门大学；山东财经大学",
-    url="https://ice.xmu.edu.cn/info/1021/11926.htm",
+    issued="2018年8月24日（交通运输部国际合作司转载）",
+    quote="因公出国人员应通过其所在单位向发照机关申请护照。（赴港澳持因公往来港澳通行证，由省外办、"
+    "港澳办统一办理和保管；赴台持《大陆居民往来台湾通行证》及台办批件。）",
+    cited_in="交通运输部国际合作司外事管理通知；厦门大学、山东财经大学因公出访须知",
+    url=PASSPORTS.url,
+)
+SEPARATE_PLANS = Source(
+    issuer="市属高校（转载）",
+    title="关于报送2017年因公出国（境）计划的通知",
+    number="",
+    issued="2017年",
+    quote="计划分为因公出国计划、因公赴港澳计划（指专门前往港澳，不访问其他国家和地区）、因公出国"
+    "单列计划、因公赴台交流项目计划四个类别。",
+    cited_in="高校因公出国（境）计划通知（转载页面，原发学校未注明）",
+    url="https://www.lrkyav9.xyz/xygg/115771.htm",
 )
 MAIN_LEADERS_APART = Source(
     issuer="",
@@ -286,7 +297,7 @@ def report_late(facts: VisitFacts):
         return None
     due = facts.actual_end + timedelta(days=settings.VISIT_REPORT_DUE_DAYS)
     if timezone.localdate() > due:
-        return {"due": f"{due.year}年{due.month}月{due.day}日"}
+        return {"due": date_format(due, "DATE_FORMAT")}
     return None
 
 
@@ -310,7 +321,7 @@ VISIT_RULES = (
             "The plan line belongs to the plan of %(plan)s, but this is one of %(trip)s: they "
             "are separate annual plans."
         ),
-        TRAVEL_DOCUMENTS,
+        SEPARATE_PLANS,
         wrong_plan,
     ),
     Rule(
@@ -449,7 +460,7 @@ def passport_expires_before_return(passport: PassportCustody):
 def passport_overdue(passport: PassportCustody):
     if passport.is_overdue:
         day = passport.due_back_on
-        return {"due": f"{day.year}年{day.month}月{day.day}日"}
+        return {"due": date_format(day, "DATE_FORMAT")}
     return None
 
 

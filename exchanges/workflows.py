@@ -41,10 +41,6 @@ def _inbound(visit) -> bool:
     return visit.direction == Visit.Direction.INBOUND
 
 
-def _day(value) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 # --- forms of the steps ---------------------------------------------------------------------
 
 

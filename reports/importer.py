@@ -375,7 +375,6 @@ def report_import(
             report.parts.all().delete()
         report.title = parsed.title or default_report_title(year)
         report.preface = parsed.preface
-        report.status = AnnualReport.Status.DRAFT
         report.prepared_by = user or report.prepared_by
         _save(report, user)
         for order, part in enumerate(parsed.parts, start=1):
@@ -393,15 +392,12 @@ def _check_replaceable(report: AnnualReport, replace: bool) -> None:
             % {"year": report.year},
             code="exists",
         )
-    if report.status == AnnualReport.Status.APPROVED:
-        raise ReportImportError(
-            _(
-                "The report for %(year)s is approved and cannot be replaced; "
-                "return it for changes first."
-            )
-            % {"year": report.year},
-            code="approved",
-        )
+    from reports.services import report_ensure_editable
+
+    try:  # the workflow's rule: approved is read-only, in review waits for the leaders
+        report_ensure_editable(report)
+    except ValidationError as error:
+        raise ReportImportError("；".join(error.messages), code="read_only") from None
 
 
 def _save_part(report: AnnualReport, parsed: ParsedPart, order: int, user) -> None:

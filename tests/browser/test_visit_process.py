@@ -124,6 +124,18 @@ def _expect_members_table_shown(page):
     )
 
 
+def _save_visit(page):
+    """Save the visit form once its live findings have settled.
+
+    Leaving the last field fires its change event, which posts the findings (htmx); let that
+    answer first, so it does not race the save itself.
+    """
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.wait_for_function("() => !document.querySelector('#visit-form.htmx-request')")
+    with page.expect_navigation():
+        page.click("#save-button")
+
+
 def _show_tab(page, button: str, pane: str):
     page.click(button)
     page.wait_for_function(  # let Bootstrap's fade-in finish before the screenshot
@@ -236,8 +248,7 @@ def test_visit_from_proposal_to_closing(portal, mailoutbox, tmp_path):
     page.fill("#id_members-0-unit", "护理学院")
     page.fill("#id_members-0-position", "院长")
     portal.shot("visit-add-5-days")
-    with page.expect_navigation():
-        page.click("#save-button")
+    _save_visit(page)
     found = re.fullmatch(r"/exchanges/visits/(\d+)/", portal.path())
     assert found, f"saving the visit ended at {page.url}"
     visit = Visit.objects.get(pk=int(found[1]))
@@ -257,8 +268,7 @@ def test_visit_from_proposal_to_closing(portal, mailoutbox, tmp_path):
     page.fill("#id_members-1-position", "讲师")
     portal.shot("visit-edit-second-member")
     _narrow_shot(portal, "visit-edit-second-member")
-    with page.expect_navigation():
-        page.click("#save-button")
+    _save_visit(page)
     assert portal.path() == visit_url
     _expect_success(page, TITLE)
     _expect_status(page, DRAFT)
@@ -363,8 +373,7 @@ def test_visit_from_proposal_to_closing(portal, mailoutbox, tmp_path):
     page.fill("#id_pledge_signed_on", today.isoformat())
     portal.shot("visit-edit-briefing")
     _narrow_shot(portal, "visit-edit-briefing")
-    with page.expect_navigation():
-        page.click("#save-button")
+    _save_visit(page)
     assert portal.path() == visit_url
     _expect_success(page, TITLE)
     _expect_status(page, APPROVED)

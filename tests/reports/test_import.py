@@ -370,22 +370,30 @@ def test_existing_year_is_refused_without_replace(db):
     assert list(ReportSection.objects.all()) == [section]
 
 
-def test_replace_overwrites_the_report_in_place(db):
+def test_replace_refuses_a_report_in_review(db):
     existing = AnnualReportFactory(year=2020, title="原有报告", status="in_review")
+    with pytest.raises(CommandError, match="in review"):
+        call_command("import_report", str(SAMPLE), "--year", "2020", "--replace")
+    existing.refresh_from_db()
+    assert (existing.title, existing.status) == ("原有报告", "in_review")
+
+
+def test_replace_overwrites_the_report_in_place(db):
+    existing = AnnualReportFactory(year=2020, title="原有报告")
     ReportSectionFactory.create_batch(3, part=ReportPartFactory(report=existing))
     call_command("import_report", str(SAMPLE), "--year", "2020", "--replace")
     report = AnnualReport.objects.get()
     assert report.pk == existing.pk  # submissions and history stay attached
     assert report.version == existing.version + 1
     assert report.title == TITLE
-    assert report.status == AnnualReport.Status.DRAFT  # changed text goes through review again
+    assert report.status == AnnualReport.Status.DRAFT
     assert ReportSection.objects.count() == 11
     assert ReportPart.objects.count() == 2
 
 
 def test_replace_refuses_an_approved_report(db):
     AnnualReportFactory(year=2020, status="approved", approved_at="2021-01-20T10:00+08:00")
-    with pytest.raises(CommandError, match="approved and cannot be replaced"):
+    with pytest.raises(CommandError, match="approved and read-only"):
         call_command("import_report", str(SAMPLE), "--year", "2020", "--replace")
     assert AnnualReport.objects.get().status == "approved"
 
