@@ -108,7 +108,7 @@ class VisitAdmin(DomainAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        passports_due_back(form.instance)
+        passports_due_back(form.instance, request.user)
 
 
 @admin.register(PassportCustody)

@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 
 from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel, dates_in_order
+from foreign_affairs.workflow import WorkflowLockedMixin
 from partners.models import Agreement, Institution
 
 
@@ -231,6 +232,11 @@ class VisitPlanLine(VersionedModel):
     def destination_names(self) -> str:
         return "、".join(country.name for country in self.destinations)
 
+    @property
+    def plan_label(self):
+        """Which annual plan the line belongs to: 因公出国 or 因公赴港澳（台）."""
+        return PLAN_LABELS[plan_kind(self.destinations)]
+
 
 class TripKind(models.TextChoices):
     """The kind of an outbound trip: the rules on persons and days differ (厅字〔2016〕17号)."""
@@ -271,12 +277,18 @@ def destination_kind(codes) -> DestinationKind:
     return DestinationKind.MACAU if codes == {"MO"} else DestinationKind.HONG_KONG
 
 
+PLAN_LABELS = {
+    "abroad": _("plan of official trips abroad (因公出国计划)"),
+    "hmt": _("plan of trips to Hong Kong, Macau and Taiwan (因公赴港澳（台）计划)"),
+}
+
+
 def plan_kind(codes) -> str:
     """Return which annual plan a trip belongs to: "abroad" (因公出国) or "hmt" (赴港澳台)."""
     return "abroad" if destination_kind(codes) == DestinationKind.FOREIGN else "hmt"
 
 
-class Visit(VersionedModel):
+class Visit(WorkflowLockedMixin, VersionedModel):
     """An official visit: a delegation going abroad (出访) or one received (来访).
 
     Its status moves only through `exchanges.workflows.VISIT_WORKFLOW`.
@@ -503,7 +515,7 @@ class Visit(VersionedModel):
         return self.actual_end + timedelta(days=settings.VISIT_REPORT_DUE_DAYS)
 
 
-class VisitMember(VersionedModel):
+class VisitMember(WorkflowLockedMixin, VersionedModel):
     """A member of an outbound delegation: who, from which unit, in which position.
 
     The unit and whether the person heads it feed the rules on heads of one unit
@@ -565,6 +577,9 @@ class VisitMember(VersionedModel):
 
     def get_absolute_url(self):
         return self.visit.get_absolute_url()
+
+    def workflow_root(self):
+        return self.visit
 
 
 class PassportCustody(VersionedModel):

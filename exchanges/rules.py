@@ -30,15 +30,6 @@ GENERAL_TRIPS = Source(
     cited_in="河南师范大学关于报送2020年因公出国（境）计划的通知，2019年11月29日",
     url="https://www.htu.edu.cn/sdxw/list951.htm",
 )
-REMOTE_DESTINATIONS = Source(
-    issuer="中共中央办公厅、国务院办公厅",
-    title=GENERAL_TRIPS.title,
-    number="中办发〔2013〕16号",
-    issued="2013年",
-    quote="赴拉美、非洲国家航班衔接不便的团组，出访2国不超过9天，出访1国不超过6天。",
-    cited_in="浙江大学因公临时出国（境）管理规定第十八条",
-    url="https://www.diyifanwen.net/wenku/1089177_2.html",
-)
 ACADEMIC_TRIPS = Source(
     issuer="中共中央办公厅、国务院办公厅",
     title="转发中央组织部、中央外办等部门《关于加强和改进教学科研人员因公临时出国管理工作的"
@@ -94,13 +85,15 @@ PASSPORTS = Source(
     "t20180824_3063620.html",
 )
 POST_TRIP_REPORT = Source(
-    issuer="浙江大学",
-    title="浙江大学因公临时出国（境）管理规定",
+    issuer="河海大学国际合作处",
+    title="关于教职工因公出访的注意事项",
     number="",
-    issued="",
-    quote="出访团组回国后1个月内，应在单位内公布行前公示内容的实际执行情况和出访报告等内容。",
-    cited_in="浙江大学因公临时出国（境）管理规定第二十条",
-    url="https://www.diyifanwen.net/wenku/1089177_2.html",
+    issued="2017年10月30日",
+    quote="出访团组回国后，……个月内向国际合作处提交出访执行情况和出访报告。逾期不报的单位或"
+    "个人，将暂停其出国（境）任务的审核和报批。",
+    cited_in="另见浙江大学因公临时出国（境）管理规定第二十条（回国后1个月内）；各校期限为5个"
+    "工作日至1个月不等，本系统默认20天，可在设置中修改",
+    url="https://gjhzc.hhu.edu.cn/2017/1030/c4854a153300/page.htm",
 )
 TRAVEL_DOCUMENTS = Source(
     issuer="外交部领事司（中国领事服务网）",

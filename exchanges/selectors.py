@@ -309,3 +309,14 @@ def abroad_now() -> QuerySet:
         .prefetch_related("members")
         .order_by(Coalesce("planned_end", "actual_start"), "pk")
     )
+
+
+def may_edit_visit(user, visit: Visit) -> bool:
+    """Office staff edit any visit; a proposer edits their own draft (again after a return)."""
+    if user.has_perm("exchanges.change_visit"):
+        return True
+    return (
+        user.has_perm("exchanges.add_visit")
+        and visit.proposed_by_id == user.pk
+        and visit.status == Visit.Status.DRAFT
+    )

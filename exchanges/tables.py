@@ -49,6 +49,7 @@ class VisitPlanLineTable(ObjectTable):
     description = tables.Column(linkify=True)
     destinations = tables.Column(accessor="destination_names", orderable=False)
     visit_count = tables.Column(verbose_name=_("visits"))
+    plan = tables.Column(verbose_name=_("annual plan"), accessor="plan_label", orderable=False)
     findings = FindingsColumn()
 
     class Meta(ObjectTable.Meta):
@@ -64,7 +65,7 @@ class VisitPlanLineTable(ObjectTable):
             "funding_source",
             "department",
         )
-        sequence = (*fields, "visit_count", "findings", "actions")
+        sequence = ("year", "plan", *fields[1:], "visit_count", "findings", "actions")
 
 
 class VisitTable(ObjectTable):

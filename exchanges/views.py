@@ -111,13 +111,19 @@ class VisitView(generic.ObjectView):
         "members", "passports"
     )
     template_name = "exchanges/visit_detail.html"
+    hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
 
     def get_fields(self):
         # An outbound visit has no host department; a delegation received has no plan line.
         other = Visit.INBOUND_FIELDS if self.object.is_outbound else Visit.OUTBOUND_FIELDS
         return [row for row in super().get_fields() if row["name"] not in other]
 
-    hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can"]["change"] = not context["read_only"] and selectors.may_edit_visit(
+            self.request.user, self.object
+        )
+        return context
 
 
 class VisitEditView(generic.ObjectEditView):
@@ -156,14 +162,8 @@ class VisitEditView(generic.ObjectEditView):
         if super().has_permission():
             return True
         # A liaison's own draft is theirs to change until it is submitted.
-        user = self.request.user
         visit = self.get_object() if self.kwargs.get("pk") else None
-        return (
-            visit is not None
-            and user.has_perm("exchanges.add_visit")
-            and visit.proposed_by_id == user.pk
-            and visit.status == Visit.Status.DRAFT
-        )
+        return visit is not None and selectors.may_edit_visit(self.request.user, visit)
 
     def is_proposal(self) -> bool:
         return not self.request.user.has_perm("exchanges.change_visit")
@@ -173,7 +173,9 @@ class VisitEditView(generic.ObjectEditView):
             kwargs["members"] = self.get_members_formset()
         if self.object is not None and self.request.method == "GET":
             kwargs["initial_findings"] = findings(self.object)
-        return super().get_context_data(**kwargs)
+        return super().get_context_data(
+            outbound_fields=Visit.OUTBOUND_FIELDS, inbound_fields=Visit.INBOUND_FIELDS, **kwargs
+        )
 
     def get_members_formset(self):
         data = (self.request.POST, self.request.FILES) if self.request.method == "POST" else ()
@@ -197,7 +199,7 @@ class VisitEditView(generic.ObjectEditView):
                 if self.object.is_outbound and count and count != self.object.persons:
                     self.object.persons = count  # an outbound group counts its members
                     self.object.save(update_fields=["persons"])
-                workflows.passports_due_back(self.object)
+                workflows.passports_due_back(self.object, self.request.user)
                 if adding and self.is_proposal() and not self.object.is_outbound:
                     # A delegation proposed by a department goes to the office at once (an
                     # outbound proposal stays the proposer's draft until they submit it).

@@ -121,7 +121,7 @@ def no_blocking_findings(visit, data) -> None:
     """Refuse while a blocking rule finding stands (the finding says what and why)."""
     blocking = [finding.message for finding in findings(visit) if finding.blocking]
     if blocking:
-        raise ValidationError(blocking, code="blocking_findings")
+        raise ValidationError("；".join(blocking), code="blocking_findings")
 
 
 def ready_to_submit(visit, data) -> None:
@@ -133,7 +133,7 @@ def ready_to_submit(visit, data) -> None:
     if not visit.destinations:
         problems.append(_("Give the countries/regions visited."))
     if problems:
-        raise ValidationError(problems, code="incomplete")
+        raise ValidationError(" ".join(problems), code="incomplete")
     no_blocking_findings(visit, data)
 
 
@@ -159,7 +159,7 @@ def record_departure(visit, data, user) -> None:
     visit.actual_start = data["actual_start"]
 
 
-def passports_due_back(visit) -> None:
+def passports_due_back(visit, user=None) -> None:
     """Set the due-back date of the visit's handed-out documents from its return."""
     end = visit.actual_end or visit.planned_end
     if not end:
@@ -169,6 +169,8 @@ def passports_due_back(visit) -> None:
         if passport.due_back_on != due:
             passport.due_back_on = due
             passport._change_reason = _("due back recomputed from the return")
+            if user is not None:
+                passport._history_user = user
             passport.save()
 
 
@@ -178,7 +180,7 @@ def record_return(visit, data, user) -> None:
     if visit.actual_end < visit.actual_start:
         raise ValidationError(_("The actual end cannot be before the actual start."))
     visit.outcome = data.get("outcome", visit.outcome)
-    passports_due_back(visit)
+    passports_due_back(visit, user)
 
 
 def record_report(visit, data, user) -> None:
@@ -195,6 +197,7 @@ VISIT_WORKFLOW = register_workflow(
     Workflow(
         model=Visit,
         owner_field="proposed_by",
+        read_only_states=(S.CLOSED, S.CANCELLED),
         initial=initial_values,
         transitions=[
             Transition(

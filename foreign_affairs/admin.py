@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from foreign_affairs.forms import VersionedModelForm
 from foreign_affairs.history import deleted_records, record_restore
 from foreign_affairs.models import PersonalDataAccess, StaleVersionError
+from foreign_affairs.workflow import is_read_only
 
 admin.site.site_header = _("Foreign Affairs Office Portal administration")
 admin.site.site_title = _("Foreign Affairs Office Portal")
@@ -50,7 +51,18 @@ def country_filter(field_name: str, title) -> type[CountryInUseFilter]:
     )
 
 
-class DomainAdmin(SimpleHistoryAdmin):
+class WorkflowReadOnlyMixin:
+    """A record in a read-only workflow state (an approved report, a closed visit), and what
+    belongs to it, is read-only in the admin too; the model refuses any other path."""
+
+    def has_change_permission(self, request, obj=None):
+        return not is_read_only(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_read_only(obj) and super().has_delete_permission(request, obj)
+
+
+class DomainAdmin(WorkflowReadOnlyMixin, SimpleHistoryAdmin):
     """Admin of a domain model: edits go through the versioned form and are recorded."""
 
     form = VersionedModelForm
@@ -134,7 +146,7 @@ class DomainAdmin(SimpleHistoryAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
 
-class DomainTabularInline(admin.TabularInline):
+class DomainTabularInline(WorkflowReadOnlyMixin, admin.TabularInline):
     """Tabular inline whose rows refuse stale saves like the parent form."""
 
     form = VersionedModelForm
@@ -142,7 +154,7 @@ class DomainTabularInline(admin.TabularInline):
     show_change_link = True
 
 
-class DomainStackedInline(admin.StackedInline):
+class DomainStackedInline(WorkflowReadOnlyMixin, admin.StackedInline):
     """Stacked inline whose rows refuse stale saves like the parent form."""
 
     form = VersionedModelForm

@@ -135,7 +135,8 @@ SCHOOL_NAME = env.str("SCHOOL_NAME", default="肇庆医学高等专科学校")
 # a province may set stricter values.
 VISIT_MAX_PERSONS = env.int("VISIT_MAX_PERSONS", default=6)
 VISIT_MAX_DAYS_BY_COUNTRIES = {1: 5, 2: 8, 3: 10}
-# Africa and Latin America, where flights connect badly: one day more for 1 or 2 countries.
+# Africa and Latin America, where flights connect badly: one day more for 1 or 2 countries
+# (浙江大学 art. 18 restating 中办发〔2013〕16号: 1 country 6 days, 2 countries 9; 3 stay at 10).
 VISIT_REMOTE_EXTRA_DAYS = {1: 1, 2: 1}
 VISIT_MAX_COUNTRIES = env.int("VISIT_MAX_COUNTRIES", default=3)
 # Above these days a stay is approved by the State Council's 港澳办, not the province's.

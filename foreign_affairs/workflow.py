@@ -209,6 +209,7 @@ def transition_run(
     comment = (comment or data.pop("comment", "") or "").strip()
     if transition.comment_required and not comment:
         raise ValidationError(_("Give a reason or comment for this step."), code="comment")
+    _require_inputs(transition, data)
     stored = None
     try:
         with transaction.atomic():
@@ -221,6 +222,19 @@ def transition_run(
     for field_ in obj._meta.concrete_fields:
         setattr(obj, field_.attname, getattr(stored, field_.attname))
     return obj
+
+
+def _require_inputs(transition: Transition, data: dict) -> None:
+    """Refuse a step whose form's required inputs are missing (a service call skips the form)."""
+    missing = [
+        str(field.label)
+        for name, field in transition.form_class.base_fields.items()
+        if name != "comment" and field.required and data.get(name) in (None, "", [])
+    ]
+    if missing:
+        raise ValidationError(
+            _("Give %(fields)s for this step.") % {"fields": "、".join(missing)}, code="required"
+        )
 
 
 def _run(obj, seen_state, workflow: Workflow, transition: Transition, user, data, comment):
@@ -238,7 +252,8 @@ def _run(obj, seen_state, workflow: Workflow, transition: Transition, user, data
         transition.effect(obj, data, user)
     setattr(obj, workflow.field, transition.target)
     obj._history_user = user
-    obj._change_reason = comment or str(transition.label)
+    # simple-history keeps 100 characters; the whole comment is in the StateChange row.
+    obj._change_reason = (comment or str(transition.label))[:100]
     obj.full_clean()
     obj.save()
     StateChange.objects.create(
@@ -333,6 +348,17 @@ def _ensure_root_editable(root) -> None:
             % {"obj": root, "state": dict(root._meta.get_field(workflow.field).choices)[stored]},
             code="read_only",
         )
+
+
+def is_read_only(obj) -> bool:
+    """Return whether `obj` may not change now (its workflow root is in a read-only state)."""
+    if obj is None:
+        return False
+    try:
+        ensure_editable(obj)
+    except ValidationError:
+        return True
+    return False
 
 
 class WorkflowLockedMixin(models.Model):

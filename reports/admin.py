@@ -4,42 +4,18 @@ from foreign_affairs.admin import DomainAdmin, DomainStackedInline
 from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
 
-def _report_of(obj):
-    if isinstance(obj, AnnualReport):
-        return obj
-    if isinstance(obj, ReportPart):
-        return obj.report
-    return obj.part.report if isinstance(obj, ReportSection) else None
-
-
-class ApprovedReadOnlyMixin:
-    """An approved report is read-only here too: its PDF is archived with its SHA-256."""
-
-    def has_change_permission(self, request, obj=None):
-        report = _report_of(obj) if obj is not None else None
-        if report is not None and report.status == AnnualReport.Status.APPROVED:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        report = _report_of(obj) if obj is not None else None
-        if report is not None and report.status == AnnualReport.Status.APPROVED:
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-class ReportPartInline(ApprovedReadOnlyMixin, DomainStackedInline):
+class ReportPartInline(DomainStackedInline):
     model = ReportPart
     fields = (("order", "kind", "title"), "intro", "version")
 
 
-class ReportSectionInline(ApprovedReadOnlyMixin, DomainStackedInline):
+class ReportSectionInline(DomainStackedInline):
     model = ReportSection
     fields = (("order", "title"), "body", "version")
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ApprovedReadOnlyMixin, DomainAdmin):
+class AnnualReportAdmin(DomainAdmin):
     list_display = ("year", "title", "status", "prepared_by", "approved_by", "approved_at")
     list_filter = ("status",)
     list_select_related = ("prepared_by", "approved_by")
@@ -56,7 +32,7 @@ class AnnualReportAdmin(ApprovedReadOnlyMixin, DomainAdmin):
 
 
 @admin.register(ReportPart)
-class ReportPartAdmin(ApprovedReadOnlyMixin, DomainAdmin):
+class ReportPartAdmin(DomainAdmin):
     list_display = ("title", "report", "kind", "order")
     list_filter = ("kind",)
     list_select_related = ("report",)
@@ -65,7 +41,7 @@ class ReportPartAdmin(ApprovedReadOnlyMixin, DomainAdmin):
 
 
 @admin.register(ReportSection)
-class ReportSectionAdmin(ApprovedReadOnlyMixin, DomainAdmin):
+class ReportSectionAdmin(DomainAdmin):
     list_display = ("title", "part", "order")
     list_select_related = ("part",)
     search_fields = ("title", "body")

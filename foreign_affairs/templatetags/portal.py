@@ -18,7 +18,7 @@ register = template.Library()
 @register.simple_tag
 def display_value(value, obj=None, field_name=""):
     """Return a field value as a reader expects it: dates in Chinese, files as download links."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
@@ -31,6 +31,8 @@ def display_value(value, obj=None, field_name=""):
     if isinstance(value, list) and value and isinstance(value[0], Country):
         return "、".join(country.name for country in value)
     if isinstance(value, FieldFile):
+        if not value:
+            return "—"
         from foreign_affairs.attachments import download_url
 
         return format_html('<a href="{}">{}</a>', download_url(obj, field_name), _("Download"))

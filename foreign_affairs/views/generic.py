@@ -193,8 +193,9 @@ class ObjectView(ObjectPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         from foreign_affairs.compliance import findings
         from foreign_affairs.views.workflow import workflow_context
+        from foreign_affairs.workflow import is_read_only
 
-        return super().get_context_data(
+        context = super().get_context_data(
             findings=findings(self.object),
             **workflow_context(self.object, self.request.user),
             fields=self.get_fields(),
@@ -207,6 +208,10 @@ class ObjectView(ObjectPermissionMixin, DetailView):
             ),
             **kwargs,
         )
+        context["read_only"] = is_read_only(self.object)
+        if context["read_only"]:  # a closed visit, an approved report: no edit, no delete
+            context["can"] = {**context["can"], "change": False, "delete": False}
+        return context
 
 
 class ObjectEditView(ObjectPermissionMixin, UpdateView):
@@ -288,6 +293,9 @@ class ObjectDeleteView(ObjectPermissionMixin, DeletionMixin, DetailView):
         obj = self.get_object()
         try:
             obj.delete()
+        except ValidationError as error:  # e.g. a record its workflow has made read-only
+            messages.error(request, "；".join(error.messages))
+            return redirect(obj.get_absolute_url())
         except ProtectedError as error:
             names = "、".join(str(item) for item in list(error.protected_objects)[:5])
             messages.error(

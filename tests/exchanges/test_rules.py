@@ -302,8 +302,10 @@ FIRST_TRIP = date(2025, 5, 1)
 
 
 def _led_by_zhang(start: date, status=Visit.Status.DRAFT, destinations=("JP",)) -> Visit:
-    visit = _visit(start, status=status, destinations=list(destinations))
+    visit = _visit(start, destinations=list(destinations))
     _member(visit, "张主任", role=VisitMember.Role.LEADER)
+    Visit.objects.filter(pk=visit.pk).update(status=status)  # a closed visit is read-only
+    visit.status = status
     return visit
 
 
@@ -433,14 +435,8 @@ def test_every_source_of_a_rule_is_declared_in_the_module():
 
 
 def _source_params():
-    undated = {"POST_TRIP_REPORT", "TRAVEL_DOCUMENTS"}
-    reason = "BUG: exchanges/rules.py: source %s has neither a number (文号) nor an issued date"
     return [
-        pytest.param(
-            source,
-            id=name,
-            marks=[pytest.mark.xfail(strict=True, reason=reason % name)] if name in undated else [],
-        )
+        pytest.param(source, id=name)
         for name, source in SOURCES.items()
         if source is not LOCAL_PRACTICE
     ]
