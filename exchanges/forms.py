@@ -128,7 +128,7 @@ VisitMemberFormSet = forms.inlineformset_factory(
     Visit,
     VisitMember,
     form=VisitMemberForm,
-    extra=1,
+    extra=2,
     max_num=30,
     validate_max=True,
     can_delete=True,
