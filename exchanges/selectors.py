@@ -163,9 +163,17 @@ def _counted_members() -> QuerySet:
     )
 
 
-def other_trips(member_lists: list[tuple[MemberFacts, ...]]) -> list[OtherTrip]:
+def other_trips(
+    member_lists: list[tuple[MemberFacts, ...]], periods: list[tuple[date | None, date | None]]
+) -> list[OtherTrip]:
     """Return, in one query, the trips the cross-visit rules may compare these members with:
-    those of main leaders of the same units and those led by the same leaders or units."""
+    those of main leaders of the same units and those led by the same leaders or units,
+    starting within the repeat window (months) around the `periods` (start, end) given."""
+    days = [day for period in periods for day in period if day]
+    if not days:
+        return []
+    months = settings.VISIT_REPEAT_LEADER_MONTHS
+    earliest, latest = add_months(min(days), -months), add_months(max(days), months)
     units, user_ids, names = set(), set(), set()
     for members in member_lists:
         for member in members:
@@ -190,7 +198,7 @@ def other_trips(member_lists: list[tuple[MemberFacts, ...]]) -> list[OtherTrip]:
             destinations=_codes(m.visit.destinations),
             member=_member_facts(m),
         )
-        for m in _counted_members().filter(wanted)
+        for m in _counted_members().filter(wanted, trip_end__gte=earliest, trip_start__lte=latest)
     ]
 
 
@@ -246,7 +254,7 @@ def visit_facts(
     leader = next((m for m in member_facts if m.role == VisitMember.Role.LEADER), None)
     outbound = visit.direction == Visit.Direction.OUTBOUND and visit.status != "cancelled"
     if trips is None:
-        trips = other_trips([member_facts]) if outbound else []
+        trips = other_trips([member_facts], [(start, end)]) if outbound else []
     passports = ()
     if visit.pk and outbound:
         passports = tuple(
@@ -284,7 +292,7 @@ def visits_findings(visits: list[Visit]) -> dict[int, list]:
     member_lists = {
         visit.pk: tuple(_member_facts(m) for m in visit.members.all()) for visit in visits
     }
-    trips = other_trips(list(member_lists.values()))
+    trips = other_trips(list(member_lists.values()), [(v.start, v.end) for v in visits])
     return {
         visit.pk: findings_of(visit, visit_facts(visit, list(visit.members.all()), trips=trips))
         for visit in visits

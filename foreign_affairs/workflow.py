@@ -124,11 +124,6 @@ class Workflow:
         opts = self.model._meta
         return f"{opts.app_label}.{name}_{opts.model_name}"
 
-    def permissions(self) -> list[tuple[str, str]]:
-        """Return (codename, description) of every transition, for `Meta.permissions`."""
-        name = self.model._meta.model_name
-        return [(f"{t}_{name}", f"Can {t.replace('_', ' ')} {name}") for t in self.by_name]
-
     def owner(self, obj):
         return getattr(obj, self.owner_field, None) if self.owner_field else None
 

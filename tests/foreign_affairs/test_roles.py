@@ -95,3 +95,17 @@ def test_roles_work_through_has_perm(django_user_model):
     assert leader.has_perm("partners.view_agreement")
     assert not leader.has_perm("partners.change_agreement")
     assert not leader.has_perm("faculty.view_personal_data")
+
+
+@pytest.mark.django_db
+def test_every_workflow_step_has_its_permission_after_migrate():
+    from django.contrib.auth.models import Permission
+
+    from foreign_affairs.workflow import workflows
+
+    existing = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    steps = {wf.permission(name) for wf in workflows.values() for name in wf.by_name}
+    assert len(steps) >= 14 and steps <= existing
