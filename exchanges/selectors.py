@@ -150,8 +150,60 @@ def _member_facts(member: VisitMember) -> MemberFacts:
     )
 
 
-def _counted_members() -> QuerySet:
-    return (
+TRIP_COLUMNS = (
+    "visit_id",
+    "visit__title",
+    "trip_start",
+    "trip_end",
+    "visit__destinations",
+    "name",
+    "user_id",
+    "role",
+    "unit",
+    "is_unit_head",
+    "is_main_leader",
+)
+
+
+def other_trips(
+    member_lists: list[tuple[MemberFacts, ...]],
+    periods: list[tuple[date | None, date | None]],
+    destinations: set[str],
+) -> list[OtherTrip]:
+    """Return, in one query, the trips the cross-visit rules may compare these members with.
+
+    Main leaders of the same units abroad during the `periods` (start, end); and trips to
+    one of `destinations` (ISO codes) led by the same leaders or heads of the same units,
+    starting within the repeat window (months, settings) around the periods.
+    """
+    days = [day for period in periods for day in period if day]
+    if not days:
+        return []
+    months = settings.VISIT_REPEAT_LEADER_MONTHS
+    first, last = min(days), max(days)
+    units, leader_units, user_ids, names = set(), set(), set(), set()
+    for members in member_lists:
+        for member in members:
+            if member.unit and member.is_main_leader:
+                units.add(member.unit)
+            if member.role == VisitMember.Role.LEADER:
+                if member.unit and member.is_unit_head:
+                    leader_units.add(member.unit)
+                (user_ids.add(member.user_id) if member.user_id else names.add(member.name))
+    same_leader = (
+        Q(is_unit_head=True, unit__in=leader_units) | Q(user_id__in=user_ids) | Q(name__in=names)
+    )
+    # ISO codes are two letters joined by commas: a code is never part of another.
+    same_place = Q(pk__in=[])
+    for code in destinations:
+        same_place |= Q(visit__destinations__contains=code)
+    wanted = Q(is_main_leader=True, unit__in=units, trip_start__lte=last, trip_end__gte=first) | (
+        Q(role=VisitMember.Role.LEADER)
+        & same_leader
+        & same_place
+        & Q(trip_start__gt=add_months(first, -months), trip_start__lt=add_months(last, months))
+    )
+    rows = (
         VisitMember.objects.filter(
             visit__direction=Visit.Direction.OUTBOUND, visit__status__in=COUNTED_STATES
         )
@@ -159,47 +211,23 @@ def _counted_members() -> QuerySet:
             trip_start=Coalesce("visit__actual_start", "visit__planned_start"),
             trip_end=Coalesce("visit__actual_end", "visit__planned_end"),
         )
-        .select_related("visit")
+        .filter(wanted)
+        .values_list(*TRIP_COLUMNS)
     )
+    return [_trip_of(*row) for row in rows]
 
 
-def other_trips(
-    member_lists: list[tuple[MemberFacts, ...]], periods: list[tuple[date | None, date | None]]
-) -> list[OtherTrip]:
-    """Return, in one query, the trips the cross-visit rules may compare these members with:
-    those of main leaders of the same units and those led by the same leaders or units,
-    starting within the repeat window (months) around the `periods` (start, end) given."""
-    days = [day for period in periods for day in period if day]
-    if not days:
-        return []
-    months = settings.VISIT_REPEAT_LEADER_MONTHS
-    earliest, latest = add_months(min(days), -months), add_months(max(days), months)
-    units, user_ids, names = set(), set(), set()
-    for members in member_lists:
-        for member in members:
-            if member.unit and (member.is_main_leader or member.role == VisitMember.Role.LEADER):
-                units.add(member.unit)
-            if member.role == VisitMember.Role.LEADER:
-                (user_ids.add(member.user_id) if member.user_id else names.add(member.name))
-    if not (units or user_ids or names):
-        return []
-    wanted = (
-        Q(is_main_leader=True, unit__in=units)
-        | Q(role=VisitMember.Role.LEADER, is_unit_head=True, unit__in=units)
-        | Q(role=VisitMember.Role.LEADER, user_id__in=user_ids)
-        | Q(role=VisitMember.Role.LEADER, name__in=names)
+def _trip_of(pk, title, start, end, places, name, user_id, role, unit, head, main) -> OtherTrip:
+    member = MemberFacts(
+        name=name,
+        user_id=user_id,
+        role=role,
+        unit=unit.strip(),
+        is_unit_head=head or main,
+        is_main_leader=main,
     )
-    return [
-        OtherTrip(
-            pk=m.visit_id,
-            title=m.visit.title,
-            start=m.trip_start,
-            end=m.trip_end,
-            destinations=_codes(m.visit.destinations),
-            member=_member_facts(m),
-        )
-        for m in _counted_members().filter(wanted, trip_end__gte=earliest, trip_start__lte=latest)
-    ]
+    codes = tuple(code for code in places.split(",") if code)
+    return OtherTrip(pk=pk, title=title, start=start, end=end, destinations=codes, member=member)
 
 
 def main_leaders_abroad(pk, members, start, end, trips: list[OtherTrip]) -> tuple[OtherTrip, ...]:
@@ -254,7 +282,8 @@ def visit_facts(
     leader = next((m for m in member_facts if m.role == VisitMember.Role.LEADER), None)
     outbound = visit.direction == Visit.Direction.OUTBOUND and visit.status != "cancelled"
     if trips is None:
-        trips = other_trips([member_facts], [(start, end)]) if outbound else []
+        codes = set(_codes(visit.destinations))
+        trips = other_trips([member_facts], [(start, end)], codes) if outbound else []
     passports = ()
     if visit.pk and outbound:
         passports = tuple(
@@ -292,7 +321,9 @@ def visits_findings(visits: list[Visit]) -> dict[int, list]:
     member_lists = {
         visit.pk: tuple(_member_facts(m) for m in visit.members.all()) for visit in visits
     }
-    trips = other_trips(list(member_lists.values()), [(v.start, v.end) for v in visits])
+    codes = {code for visit in visits for code in _codes(visit.destinations)}
+    periods = [(visit.start, visit.end) for visit in visits]
+    trips = other_trips(list(member_lists.values()), periods, codes)
     return {
         visit.pk: findings_of(visit, visit_facts(visit, list(visit.members.all()), trips=trips))
         for visit in visits
