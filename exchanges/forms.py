@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import (
     ExchangeProject,
@@ -75,9 +76,20 @@ class VisitForm(PortalForm):
         super().__init__(*args, **kwargs)
         if "trip_kind" in self.fields:  # meaningless for a delegation received
             self.fields["trip_kind"].required = False
+        if self.instance.pk and self.instance.status != Visit.Status.DRAFT:
+            # Out of draft, the visit's process depends on its direction: it stays.
+            self.fields["direction"].disabled = True
 
     def clean_trip_kind(self):
         return self.cleaned_data.get("trip_kind") or TripKind.OFFICIAL
+
+    def clean(self):
+        cleaned = super().clean()
+        outbound = cleaned.get("direction") == Visit.Direction.OUTBOUND
+        for name in ("destinations", "stopovers"):
+            if outbound and "CN" in [str(code) for code in cleaned.get(name) or []]:
+                self.add_error(name, _("A visit abroad does not go to the Chinese mainland."))
+        return cleaned
 
     class Meta:
         model = Visit

@@ -242,19 +242,19 @@ def main_leaders_abroad(facts: VisitFacts):
 
 
 def led_again(facts: VisitFacts):
+    """A head of a unit leads a group to a country where a head of the same unit (or they
+    themselves) led one within the window: the source speaks of a unit's leadership."""
     leader = facts.leader
-    if not (facts.is_outbound and leader):
+    if not (facts.is_outbound and leader and leader.is_unit_head):
         return None
     places = set(facts.destinations)
     for trip in facts.trips_led_before:
-        shared = places & set(trip.destinations)
-        same_person = trip.member.identity == leader.identity
-        same_unit = (
-            leader.is_unit_head and trip.member.is_unit_head and leader.unit == trip.member.unit
-        )
-        if shared and (same_person or same_unit):
+        other = trip.member
+        same_unit = bool(leader.unit) and leader.unit == other.unit
+        same_person = other.identity == leader.identity
+        if other.is_unit_head and (same_unit or same_person) and places & set(trip.destinations):
             return {
-                "name": trip.member.name,
+                "name": other.name,
                 "visit": trip.title,
                 "months": settings.VISIT_REPEAT_LEADER_MONTHS,
             }

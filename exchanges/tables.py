@@ -47,7 +47,9 @@ class ParticipantTable(ObjectTable):
 
 class VisitPlanLineTable(ObjectTable):
     description = tables.Column(linkify=True)
-    destinations = tables.Column(accessor="destination_names", orderable=False)
+    destinations = tables.Column(
+        verbose_name=_("countries/regions"), accessor="destination_names", orderable=False
+    )
     visit_count = tables.Column(verbose_name=_("visits"))
     plan = tables.Column(verbose_name=_("annual plan"), accessor="plan_label", orderable=False)
     findings = FindingsColumn()
@@ -70,7 +72,9 @@ class VisitPlanLineTable(ObjectTable):
 
 class VisitTable(ObjectTable):
     title = tables.Column(linkify=True)
-    destinations = tables.Column(accessor="destination_names", orderable=False)
+    destinations = tables.Column(
+        verbose_name=_("countries/regions"), accessor="destination_names", orderable=False
+    )
     findings = FindingsColumn()
 
     def bulk_findings(self, records):

@@ -51,6 +51,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def not_in_future(day) -> None:
+    """A step records what has happened: its date cannot be after today."""
+    if day > timezone.localdate():
+        raise ValidationError(_("This date is after today."), code="future")
+
+
+class PastDateField(forms.DateField):
+    widget = DateInput
+    default_validators = [not_in_future]
+
+
 class ApproveForm(ActionForm):
     approval_number = forms.CharField(
         label=gettext_lazy("approval number (批件号)"), max_length=100
@@ -65,12 +76,12 @@ class CancelForm(ActionForm):
 
 
 class DepartForm(ActionForm):
-    actual_start = forms.DateField(label=gettext_lazy("actual start"), widget=DateInput)
+    actual_start = PastDateField(label=gettext_lazy("actual start"))
 
 
 class ComeBackForm(ActionForm):
-    actual_start = forms.DateField(label=gettext_lazy("actual start"), widget=DateInput)
-    actual_end = forms.DateField(label=gettext_lazy("actual end"), widget=DateInput)
+    actual_start = PastDateField(label=gettext_lazy("actual start"))
+    actual_end = PastDateField(label=gettext_lazy("actual end"))
 
 
 class ReceiveForm(ComeBackForm):
@@ -92,16 +103,16 @@ class ReportForm(ActionForm):
 
 class HandOutForm(ActionForm):
     visit = forms.ModelChoiceField(
-        label=gettext_lazy("visit"),
+        label=gettext_lazy("outbound visit"),
         queryset=Visit.objects.filter(
             direction=Visit.Direction.OUTBOUND, status__in=[S.APPROVED, S.DEPARTED]
         ).order_by("planned_start", "pk"),
     )
-    handed_out_on = forms.DateField(label=gettext_lazy("handed out on"), widget=DateInput)
+    handed_out_on = PastDateField(label=gettext_lazy("handed out on"))
 
 
 class TakeBackForm(ActionForm):
-    returned_on = forms.DateField(label=gettext_lazy("returned on"), widget=DateInput)
+    returned_on = PastDateField(label=gettext_lazy("returned on"))
 
 
 def initial_values(obj) -> dict:
@@ -153,6 +164,12 @@ def briefed(visit, data) -> None:
         raise ValidationError(
             _("Record %(missing)s first.") % {"missing": _("and").join(missing)}, code="briefing"
         )
+
+
+def ready_to_depart(visit, data) -> None:
+    """Briefed and pledged, and no blocking finding (an edit after approval may add one)."""
+    briefed(visit, data)
+    no_blocking_findings(visit, data)
 
 
 def record_departure(visit, data, user) -> None:
@@ -259,7 +276,7 @@ VISIT_WORKFLOW = register_workflow(
                 target=S.DEPARTED,
                 form_class=DepartForm,
                 when=_outbound,
-                guard=briefed,
+                guard=ready_to_depart,
                 effect=record_departure,
             ),
             Transition(

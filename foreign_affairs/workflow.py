@@ -275,11 +275,13 @@ def _hand_over(obj, transition: Transition, user) -> None:
 
 
 def inbox_open(*, obj, recipients: Iterable, task, actor) -> list[InboxItem]:
-    """Open an inbox item of `obj` for each recipient (not the actor) and e-mail them.
+    """Open an inbox item of `obj` for each recipient and e-mail them.
 
     The e-mail goes after the commit: a rolled-back step sends nothing.
     """
-    people = {u.pk: u for u in recipients if u.pk != actor.pk}
+    people = {u.pk: u for u in recipients}
+    if len(people) > 1:  # the actor is told only when nobody else could act (a one-person office)
+        people.pop(actor.pk, None)
     with translation.override(settings.LANGUAGE_CODE):  # stored in the portal's language
         task = str(task)[:200]
     items = [

@@ -189,6 +189,7 @@ EXPECTED: dict[str, dict] = {
     "reports:annualreport_return": REPORT_LEADERSHIP_ACTION,
     # Everyone has an inbox of the records waiting for them.
     "inbox": EVERY_ROLE,
+    "inbox_done": expect(staff=405, leader=405, liaison=405),  # POST only, one's own items
     # The visit process: POST-only steps, the office's, and a liaison's on their own proposal.
     **{f"exchanges:visit_{step}": OFFICE_STEP for step in OFFICE_VISIT_STEPS},
     **{f"exchanges:visit_{step}": PROPOSER_STEP for step in ("submit", "file_report", "cancel")},
@@ -255,6 +256,16 @@ def _section(world: World) -> dict:
     return {**_report_year(world), "pk": world.report_section().pk}
 
 
+def _inbox_item(world: World) -> dict:
+    from foreign_affairs.models import InboxItem
+
+    visit = world.live("exchanges.visit")
+    item = InboxItem.objects.create(
+        recipient=UserFactory(), content_object=visit, object_repr="x", url="/", task="x"
+    )
+    return {"pk": item.pk}
+
+
 def _visit(world: World) -> dict:
     return {"pk": world.live("exchanges.visit").pk}
 
@@ -292,6 +303,7 @@ ARGUMENTS = {
     "reports:section_edit": _section,
     "reports:section_move": lambda world: {**_section(world), "direction": "up"},
     "reports:section_delete": _section,
+    "inbox_done": _inbox_item,
     **{
         f"exchanges:visit_{name}": _visit
         for name in (

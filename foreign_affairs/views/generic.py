@@ -242,6 +242,19 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
             return None
         return super().get_object(queryset)
 
+    def dispatch(self, request, *args, **kwargs):
+        # A record its workflow has made read-only (a closed visit) opens no edit form.
+        from foreign_affairs.workflow import ensure_editable
+
+        if self.kwargs.get("pk") and self.has_permission():
+            obj = self.get_object()
+            try:
+                ensure_editable(obj)
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+                return redirect(obj.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         # The form shows personal identifiers unmasked: that is an access like the detail page.

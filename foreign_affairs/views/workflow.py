@@ -147,3 +147,15 @@ class InboxView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(show_done=self.request.GET.get("done") == "1", **kwargs)
+
+
+class InboxItemDoneView(View):
+    """POST: the user marks one of their own open items done (a notice needs no step)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        item = get_object_or_404(InboxItem.objects.open(), pk=pk, recipient=request.user)
+        InboxItem.objects.filter(pk=item.pk).close()
+        messages.success(request, _("Marked “%(task)s” done.") % {"task": item.task})
+        return redirect("inbox")

@@ -301,9 +301,11 @@ def test_main_leaders_apart_can_be_switched_off(dean_abroad, settings):
 FIRST_TRIP = date(2025, 5, 1)
 
 
-def _led_by_zhang(start: date, status=Visit.Status.DRAFT, destinations=("JP",)) -> Visit:
+def _led_by_zhang(
+    start: date, status=Visit.Status.DRAFT, destinations=("JP",), name="张主任", head=True
+) -> Visit:
     visit = _visit(start, destinations=list(destinations))
-    _member(visit, "张主任", role=VisitMember.Role.LEADER)
+    _member(visit, name, role=VisitMember.Role.LEADER, is_unit_head=head)
     Visit.objects.filter(pk=visit.pk).update(status=status)  # a closed visit is read-only
     visit.status = status
     return visit
@@ -321,6 +323,20 @@ def test_a_leader_does_not_lead_to_the_same_country_within_six_months(second_sta
     _led_by_zhang(FIRST_TRIP, status=Visit.Status.CLOSED)
     visit = _led_by_zhang(second_start)
     assert ("visit.led_again" in _codes(visit)) == again
+
+
+@pytest.mark.django_db
+def test_another_head_of_the_same_unit_leading_there_counts_too():
+    _led_by_zhang(FIRST_TRIP, status=Visit.Status.CLOSED, name="李副院长")
+    assert "visit.led_again" in _codes(_led_by_zhang(date(2025, 7, 1)))
+
+
+@pytest.mark.django_db
+def test_leaders_who_head_no_unit_are_not_concerned():
+    # The source speaks of a unit's leadership (领导班子成员): namesakes who lead groups
+    # without heading a unit do not trip it.
+    _led_by_zhang(FIRST_TRIP, status=Visit.Status.CLOSED, head=False)
+    assert "visit.led_again" not in _codes(_led_by_zhang(date(2025, 7, 1), head=False))
 
 
 @pytest.mark.django_db

@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges.models import PassportCustody, Visit, VisitMember
@@ -642,3 +644,42 @@ def test_the_recomputed_due_date_names_who_recorded_the_return(approved, office)
     record = PassportCustody.objects.get(pk=passport.pk).history.first()
     assert record.due_back_on == PLANNED_END + timedelta(days=10)
     assert record.history_user == office
+
+
+def test_a_user_marks_a_notice_done_but_not_someone_elses(client, visit, office, liaison):
+    advance(visit, S.SUBMITTED, office)
+    item = _open_items(visit).first()
+    other = liaison if item.recipient != liaison else office
+    client.force_login(other)
+    assert client.post(reverse("inbox_done", args=[item.pk])).status_code == 404
+    client.force_login(item.recipient)
+    assert client.post(reverse("inbox_done", args=[item.pk])).status_code == 302
+    item.refresh_from_db()
+    assert item.closed_at is not None
+
+
+@pytest.mark.parametrize("step", ["depart", "come_back"])
+def test_a_step_cannot_record_a_date_after_today(approved, office, step):
+    from exchanges.workflows import ComeBackForm, DepartForm
+
+    form_class = {"depart": DepartForm, "come_back": ComeBackForm}[step]
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    form = form_class({"actual_start": tomorrow, "actual_end": tomorrow})
+    assert not form.is_valid()
+    assert form.errors["actual_start"]
+
+
+def test_departure_is_refused_while_a_blocking_finding_stands(approved, office):
+    # An office edit after the approval made the trip too long for an official group.
+    Visit.objects.filter(pk=approved.pk).update(planned_end=approved.planned_start + timedelta(20))
+    approved.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        run(approved, "depart", office)
+    assert refused.value.code == "blocking_findings"
+
+
+def test_a_one_person_office_gets_the_item_of_its_own_review(visit, office):
+    advance(visit, S.SUBMITTED, office)
+    Group.objects.get(name=OFFICE_STAFF).user_set.exclude(pk=office.pk).update(is_active=False)
+    run(visit, "review", office)
+    assert list(_open_items(visit).values_list("recipient", flat=True)) == [office.pk]
