@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from exchanges import filters, forms, selectors, tables, workflows
+from exchanges import approval_sheet, filters, forms, selectors, tables, workflows
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from exchanges.resources import ParticipantResource
 from foreign_affairs.compliance import findings, findings_of
@@ -52,6 +54,7 @@ class ExchangeProjectEditView(generic.ObjectEditView):
         "goals",
     )
     proposal_values = {"status": ExchangeProject.Status.PROPOSED}
+    proposal_task = _("Review the proposed exchange project")
 
 
 class ParticipantListView(generic.ObjectListView):
@@ -282,15 +285,9 @@ class VisitApprovalSheetView(generic.ObjectPermissionMixin, View):
     queryset = Visit.objects.filter(direction=Visit.Direction.OUTBOUND).select_related("plan_line")
 
     def get(self, request, pk):
-        from django.http import HttpResponse
-
-        from exchanges.approval_sheet import approval_sheet_html
-
-        return HttpResponse(approval_sheet_html(self.get_object(pk)))
+        return HttpResponse(approval_sheet.approval_sheet_html(self.get_object(pk)))
 
     def get_object(self, pk) -> Visit:
-        from django.shortcuts import get_object_or_404
-
         return get_object_or_404(self.queryset, pk=pk)
 
 
@@ -298,14 +295,10 @@ class VisitApprovalSheetPdfView(VisitApprovalSheetView):
     """The 出访审批表 as PDF: 出访审批表-<title>.pdf."""
 
     def get(self, request, pk):
-        from django.http import HttpResponse
-        from django.utils.http import content_disposition_header
-
-        from exchanges.approval_sheet import approval_sheet_filename, approval_sheet_pdf
-
         visit = self.get_object(pk)
-        response = HttpResponse(approval_sheet_pdf(visit), content_type="application/pdf")
+        pdf = approval_sheet.approval_sheet_pdf(visit)
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
-            True, approval_sheet_filename(visit)
+            True, approval_sheet.approval_sheet_filename(visit)
         )
         return response

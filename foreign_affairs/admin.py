@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from foreign_affairs.forms import VersionedModelForm
 from foreign_affairs.history import deleted_records, record_restore
-from foreign_affairs.models import PersonalDataAccess, StaleVersionError
+from foreign_affairs.models import InboxItem, PersonalDataAccess, StaleVersionError, StateChange
 from foreign_affairs.workflow import is_read_only
 
 admin.site.site_header = _("Foreign Affairs Office Portal administration")
@@ -179,4 +179,41 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(admin.ModelAdmin):
+    """Every workflow step taken: who, when, from which state to which, with what comment."""
+
+    list_display = ("at", "user", "content_type", "object_id", "transition", "source", "target")
+    list_filter = ("content_type", "transition")
+    list_select_related = ("user", "content_type")
+    search_fields = ("comment", "user__username")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(admin.ModelAdmin):
+    """Who was asked to act on what, and when it was done (read-only)."""
+
+    list_display = ("created", "recipient", "task", "object_repr", "actor", "closed_at")
+    list_filter = ("content_type",)
+    list_select_related = ("recipient", "actor")
+    search_fields = ("task", "object_repr", "recipient__username")
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

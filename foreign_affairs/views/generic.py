@@ -8,6 +8,7 @@ import codecs
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -24,6 +25,7 @@ from django_tables2.export import ExportMixin, TableExport
 from foreign_affairs.history import deleted_records, history_changes, record_restore
 from foreign_affairs.models import StaleVersionError
 from foreign_affairs.privacy import mask, may_see_personal_data, personal_data_access_log
+from foreign_affairs.workflow import inbox_open, office
 
 
 def display_name(obj) -> str:
@@ -226,6 +228,7 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
     personal_fields: tuple[str, ...] = ()
     proposal_fields: tuple[str, ...] | None = None
     proposal_values: dict = {}
+    proposal_task = None  # what the office is asked to do with a new proposal (its inbox)
 
     def is_proposal(self) -> bool:
         opts = self.model._meta
@@ -284,8 +287,17 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
         return {key: value for key, value in self.request.GET.items() if key in names}
 
     def form_valid(self, form):
+        proposing = self.object is None and self.is_proposal()
         try:
-            self.object = form.save()
+            with transaction.atomic():
+                self.object = form.save()
+                if proposing and self.proposal_task:
+                    inbox_open(
+                        obj=self.object,
+                        recipients=office(self.object),
+                        task=self.proposal_task,
+                        actor=self.request.user,
+                    )
         except StaleVersionError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -683,3 +683,17 @@ def test_a_one_person_office_gets_the_item_of_its_own_review(visit, office):
     Group.objects.get(name=OFFICE_STAFF).user_set.exclude(pk=office.pk).update(is_active=False)
     run(visit, "review", office)
     assert list(_open_items(visit).values_list("recipient", flat=True)) == [office.pk]
+
+
+def test_a_liaisons_project_proposal_reaches_the_office(client, liaison, office):
+    from exchanges.models import ExchangeProject
+
+    client.force_login(liaison)
+    response = client.post(
+        reverse("exchanges:exchangeproject_add"),
+        {"name": "护理学院赴泰国见习项目", "kind": "student_exchange"},
+    )
+    assert response.status_code == 302
+    project = ExchangeProject.objects.get()
+    assert project.status == ExchangeProject.Status.PROPOSED
+    assert InboxItem.objects.for_object(project).open().filter(recipient=office).exists()
