@@ -168,8 +168,18 @@ class VisitEditView(generic.ObjectEditView):
         visit = self.get_object() if self.kwargs.get("pk") else None
         return visit is not None and selectors.may_edit_visit(self.request.user, visit)
 
+    # Recorded later, by the steps (departure, return) or once the group is briefed.
+    LATER_FIELDS = ("actual_start", "actual_end", "briefing_on", "pledge_signed_on", "outcome")
+
     def is_proposal(self) -> bool:
         return not self.request.user.has_perm("exchanges.change_visit")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.object is None:
+            for name in self.LATER_FIELDS:
+                form.fields.pop(name, None)
+        return form
 
     def get_context_data(self, **kwargs):
         if "members" not in kwargs:
@@ -247,7 +257,9 @@ class VisitFindingsView(generic.ObjectPermissionMixin, View):
                     rows.append(member_form.instance)
         facts = selectors.visit_facts(form.instance, rows)
         return TemplateResponse(
-            request, "includes/findings.html", {"findings": findings_of(visit, facts)}
+            request,
+            "includes/findings.html",
+            {"findings": findings_of(visit, facts), "show_empty": True},
         )
 
 
