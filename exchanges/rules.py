@@ -15,6 +15,7 @@ from exchanges import selectors
 from exchanges.models import TRAVEL_DOCUMENT, DestinationKind, PassportCustody, Visit, VisitPlanLine
 from exchanges.selectors import VisitFacts
 from foreign_affairs.compliance import BLOCKING, INFO, WARNING, Rule, Source, register_rules
+from foreign_affairs.regions import is_africa_or_latin_america
 
 # --- sources ----------------------------------------------------------------------------------
 
@@ -138,16 +139,21 @@ def group_size(facts: VisitFacts):
     return None
 
 
-def day_limit(facts: VisitFacts) -> int | None:
-    """Return the days a trip to its counted places may last (None without places)."""
-    count = len(facts.counted_places)
+def days_allowed(places) -> int | None:
+    """Return the days an official trip to these countries/regions (ISO codes, stopovers
+    counted) may last, departure and arrival days included (None without places)."""
+    count = len(places)
     if not count:
         return None
     limits = settings.VISIT_MAX_DAYS_BY_COUNTRIES
     limit = limits.get(count, max(limits.values()))
-    if facts.remote:
+    if any(is_africa_or_latin_america(code) for code in places):
         limit += settings.VISIT_REMOTE_EXTRA_DAYS.get(count, 0)
     return limit
+
+
+def day_limit(facts: VisitFacts) -> int | None:
+    return days_allowed(facts.counted_places)
 
 
 def days_over(facts: VisitFacts):
@@ -490,17 +496,11 @@ def plan_line_persons(line):
 def plan_line_days(line):
     from exchanges.models import plan_kind
 
-    count = len(line.destinations)
-    if (
-        line.purpose != line.Purpose.OFFICIAL
-        or not count
-        or plan_kind(line.destinations) != "abroad"
-    ):
-        return None
-    limits = settings.VISIT_MAX_DAYS_BY_COUNTRIES
-    limit = limits.get(count, max(limits.values()))
-    if line.days > limit:
-        return {"days": line.days, "n": count, "max": limit}
+    places = [str(country.code) for country in line.destinations]
+    limit = days_allowed(places)
+    official = line.purpose == line.Purpose.OFFICIAL and plan_kind(places) == "abroad"
+    if official and limit and line.days > limit:
+        return {"days": line.days, "n": len(places), "max": limit}
     return None
 
 

@@ -20,7 +20,6 @@ from exchanges.models import (
     plan_kind,
 )
 from foreign_affairs.models import add_months
-from foreign_affairs.regions import is_africa_or_latin_america
 
 # States in which a visit is a real trip (taken or on its way); drafts and cancelled ones are
 # not, so they do not count against another visit's rules.
@@ -124,11 +123,6 @@ class VisitFacts:
     @property
     def leader(self) -> MemberFacts | None:
         return next((m for m in self.members if m.role == VisitMember.Role.LEADER), None)
-
-    @property
-    def remote(self) -> bool:
-        """A destination in Africa or Latin America, where flights connect badly."""
-        return any(is_africa_or_latin_america(code) for code in self.counted_places)
 
     @property
     def plan_kind(self) -> str:
