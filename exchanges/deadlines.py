@@ -26,6 +26,20 @@ def passport_due_back(until):
 
 
 @register_deadlines
+def passport_expiry(until):
+    """Yield travel documents in custody that expire by `until` (a new one takes months)."""
+    for passport in PassportCustody.objects.filter(expires_on__lte=until):
+        yield Deadline(
+            due_on=passport.expires_on,
+            title=f"{passport}",
+            kind=_("travel document expires"),
+            obj=passport,
+            permission="exchanges.view_passportcustody",
+            stages=(180, 90, 30),
+        )
+
+
+@register_deadlines
 def post_trip_report(until):
     """Yield outbound visits back home whose post-trip report is due by `until`."""
     latest_return = until - timedelta(days=settings.VISIT_REPORT_DUE_DAYS)

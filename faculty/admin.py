@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.models import (
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+    TeacherChange,
+)
 from foreign_affairs.admin import (
     DomainAdmin,
     DomainStackedInline,
@@ -41,7 +48,6 @@ class ForeignTeacherAdmin(DomainAdmin):
         "status",
         "department",
         "is_demo",
-        "qualified",
     )
     list_filter = (
         "status",
@@ -52,16 +58,6 @@ class ForeignTeacherAdmin(DomainAdmin):
     search_fields = ("family_name", "given_name", "chinese_name", "email", "subjects")
     autocomplete_fields = ("assistants", "manager")
     inlines = (ContractInline, IdentityDocumentInline, QualificationCheckInline)
-    readonly_fields = ("qualification_verdict", *DomainAdmin.readonly_fields)
-
-    @admin.display(description=_("qualified"), boolean=True)
-    def qualified(self, obj):
-        return obj.qualification().qualified
-
-    @admin.display(description=_("qualification verdict"))
-    def qualification_verdict(self, obj):
-        verdict = obj.qualification()
-        return _("qualified") if verdict.qualified else " ".join(map(str, verdict.reasons))
 
 
 @admin.register(Contract)
@@ -107,4 +103,13 @@ class IncidentAdmin(DomainAdmin):
         "teacher__given_name",
         "teacher__chinese_name",
     )
+    autocomplete_fields = ("teacher",)
+
+
+@admin.register(TeacherChange)
+class TeacherChangeAdmin(DomainAdmin):
+    list_display = ("teacher", "kind", "changed_on", "filed_on")
+    list_filter = ("kind",)
+    list_select_related = ("teacher",)
+    search_fields = ("teacher__family_name", "teacher__given_name", "teacher__chinese_name")
     autocomplete_fields = ("teacher",)

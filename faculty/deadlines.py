@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from faculty.models import Contract, ForeignTeacher, IdentityDocument
+from faculty.models import Contract, ForeignTeacher, IdentityDocument, TeacherChange
+from faculty.rules import CHANGE_FILING_DAYS
 from foreign_affairs.registry import Deadline, register_deadlines
 
 PERMITS = (IdentityDocument.Kind.WORK_PERMIT, IdentityDocument.Kind.RESIDENCE_PERMIT)
@@ -15,22 +18,35 @@ PERMITS = (IdentityDocument.Kind.WORK_PERMIT, IdentityDocument.Kind.RESIDENCE_PE
 def document_expiry(until):
     """Yield documents of current teachers expiring by `until`; permits fall due earlier."""
     extension_lead = timedelta(days=settings.PERMIT_EXTENSION_OFFICE_DAYS)
-    documents = IdentityDocument.objects.filter(
-        teacher__status__in=[ForeignTeacher.Status.EMPLOYED, ForeignTeacher.Status.UNDER_REVIEW],
-        expires_on__lte=until + extension_lead,
-    ).select_related("teacher")
+    # Only each teacher's latest document of a kind: a renewed permit retires the old one.
+    newer = IdentityDocument.objects.filter(
+        teacher=OuterRef("teacher"), kind=OuterRef("kind"), expires_on__gt=OuterRef("expires_on")
+    )
+    documents = (
+        IdentityDocument.objects.filter(
+            teacher__status__in=[
+                ForeignTeacher.Status.EMPLOYED,
+                ForeignTeacher.Status.UNDER_REVIEW,
+            ],
+            expires_on__lte=until + extension_lead,
+        )
+        .exclude(Exists(newer))
+        .select_related("teacher__manager")
+    )
     for document in documents:
         if document.kind in PERMITS:
             due_on, kind = document.expires_on - extension_lead, _("permit extension due")
         else:
             due_on, kind = document.expires_on, _("document expires")
         if due_on <= until:
+            expires = date_format(document.expires_on, "DATE_FORMAT")
             yield Deadline(
                 due_on=due_on,
-                title=f"{document.teacher} · {document.get_kind_display()}",
+                title=f"{document.teacher} · {document.get_kind_display()}（{expires}）",
                 kind=kind,
                 obj=document,
                 permission="faculty.view_identitydocument",
+                responsible=_manager(document.teacher),
             )
 
 
@@ -39,7 +55,7 @@ def contract_end(until):
     """Yield signed contracts ending by `until`."""
     contracts = Contract.objects.filter(
         status=Contract.Status.SIGNED, end_on__lte=until
-    ).select_related("teacher")
+    ).select_related("teacher__manager")
     for contract in contracts:
         yield Deadline(
             due_on=contract.end_on,
@@ -47,4 +63,29 @@ def contract_end(until):
             kind=_("contract ends"),
             obj=contract,
             permission="faculty.view_contract",
+            responsible=_manager(contract.teacher),
         )
+
+
+@register_deadlines
+def change_to_file(until):
+    """Yield changes (passport, position, employer) not yet filed, due 10 days after."""
+    days = timedelta(days=CHANGE_FILING_DAYS)
+    changes = TeacherChange.objects.filter(
+        filed_on=None, changed_on__lte=until - days
+    ).select_related("teacher__manager")
+    for change in changes:
+        yield Deadline(
+            due_on=change.changed_on + days,
+            title=str(change),
+            kind=_("change to file"),
+            obj=change,
+            permission="faculty.view_teacherchange",
+            responsible=_manager(change.teacher),
+            stages=(7,),
+        )
+
+
+def _manager(teacher) -> tuple:
+    """The teacher's manager acts on their deadlines; without one, the office does."""
+    return (teacher.manager,) if teacher.manager_id else ()

@@ -1,4 +1,11 @@
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.models import (
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+    TeacherChange,
+)
 from foreign_affairs.filters import SearchFilterSet
 
 TEACHER_SEARCH = ("teacher__family_name", "teacher__given_name", "teacher__chinese_name")
@@ -41,4 +48,12 @@ class IncidentFilterSet(SearchFilterSet):
 
     class Meta:
         model = Incident
+        fields = ["q", "kind"]
+
+
+class TeacherChangeFilterSet(SearchFilterSet):
+    search_fields = ("notes", *TEACHER_SEARCH)
+
+    class Meta:
+        model = TeacherChange
         fields = ["q", "kind"]

@@ -1,4 +1,11 @@
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.models import (
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+    TeacherChange,
+)
 from foreign_affairs.forms import PortalForm
 
 
@@ -87,3 +94,9 @@ class IncidentForm(PortalForm):
     class Meta:
         model = Incident
         fields = ("teacher", "date", "kind", "description", "resolution", "resolved_on", "version")
+
+
+class TeacherChangeForm(PortalForm):
+    class Meta:
+        model = TeacherChange
+        fields = ("teacher", "kind", "changed_on", "filed_on", "notes", "version")

@@ -1,6 +1,5 @@
 """Foreign teachers, their contracts, identity documents, qualification checks and incidents."""
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -13,22 +12,17 @@ from django_countries.fields import CountryField
 
 from foreign_affairs.attachments import AttachmentField
 from foreign_affairs.models import VersionedModel, dates_in_order
+from foreign_affairs.regions import RegionKind, region_kind
 
 BACHELOR_OR_ABOVE = {"bachelor", "master", "doctorate"}
+FOREIGN_TEACHER = _("foreign teacher")
+HMT_TEACHER = _("Hong Kong, Macau or Taiwan teacher")
 EXPIRY_WARNING_DAYS = 90
 EXPIRY_STATE_LABELS = {
     "expired": _("expired"),
     "expiring": _("expires within 90 days"),
     "valid": _("valid"),
 }
-
-
-@dataclass
-class QualificationVerdict:
-    """Whether a teacher meets China's rules for a class B work permit, and why not."""
-
-    qualified: bool
-    reasons: list[str] = field(default_factory=list)
 
 
 class ForeignTeacher(VersionedModel):
@@ -148,29 +142,14 @@ class ForeignTeacher(VersionedModel):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-    def qualification(self) -> QualificationVerdict:
-        """Check the class B rules (since 2017): degree, experience, age guarantee."""
-        reasons = []
-        if self.highest_degree not in BACHELOR_OR_ABOVE:
-            reasons.append(_("A bachelor's degree or above is required."))
-        waived = self.teaches_native_language and (
-            self.degree_in_education_or_language
-            or self.has_teaching_licence
-            or self.has_tefl_certificate
-        )
-        if self.years_experience < 2 and not waived:
-            reasons.append(
-                _(
-                    "Two years of relevant experience are required (waived only for a native-"
-                    "language teacher with an education/language degree, a teaching licence or "
-                    "a TEFL-type certificate)."
-                )
-            )
-        age = self.age_on(timezone.localdate())
-        over_age = age is not None and age > settings.TEACHER_GUARANTEE_AGE
-        if over_age and not self.has_guarantee_letter:
-            reasons.append(_("Applicants over 60 need a guarantee letter."))
-        return QualificationVerdict(qualified=not reasons, reasons=reasons)
+    @property
+    def is_hmt(self) -> bool:
+        """A resident of Hong Kong, Macau or Taiwan (港澳台教师): not a foreign worker."""
+        return region_kind(str(self.nationality)) == RegionKind.HMT
+
+    @property
+    def category(self) -> str:
+        return HMT_TEACHER if self.is_hmt else FOREIGN_TEACHER
 
 
 class Contract(VersionedModel):
@@ -233,6 +212,14 @@ class IdentityDocument(VersionedModel):
         HEALTH_CERTIFICATE = "health_certificate", _("health certificate")
         CRIMINAL_RECORD = "criminal_record", _("criminal-record certificate")
         DEGREE_CERTIFICATION = "degree_certification", _("degree certification")
+        MAINLAND_TRAVEL_PERMIT = (
+            "mainland_travel_permit",
+            _("mainland travel permit (港澳居民来往内地通行证/台湾居民来往大陆通行证)"),
+        )
+        HMT_RESIDENCE_PERMIT = (
+            "hmt_residence_permit",
+            _("residence permit for Hong Kong, Macau and Taiwan residents (港澳台居民居住证)"),
+        )
 
     class PermitClass(models.TextChoices):
         A = "A", _("class A (high-end talent)")
@@ -354,6 +341,47 @@ class QualificationCheck(VersionedModel):
 
     def __str__(self):
         return f"{self.year} {self.teacher}"
+
+
+class TeacherChange(VersionedModel):
+    """A change a foreign teacher must file within days: new passport, position or employer."""
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("new passport")
+        POSITION = "position", _("new position")
+        EMPLOYER = "employer", _("new employer")
+
+    teacher = models.ForeignKey(
+        ForeignTeacher,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("teacher"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    changed_on = models.DateField(_("changed on"))
+    filed_on = models.DateField(
+        _("filed on"),
+        null=True,
+        blank=True,
+        help_text=_("When the change was filed with the permit and residence authorities."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("teacher change")
+        verbose_name_plural = _("teacher changes")
+        ordering = ["-changed_on"]
+        constraints = [
+            dates_in_order(
+                "changed_on",
+                "filed_on",
+                "change_filed_after_it_happened",
+                _("A change cannot be filed before it happened."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} · {self.get_kind_display()} {self.changed_on:%Y-%m-%d}"
 
 
 class Incident(VersionedModel):

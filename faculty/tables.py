@@ -1,5 +1,7 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from faculty.models import (
     EXPIRY_STATE_LABELS,
@@ -8,15 +10,33 @@ from faculty.models import (
     IdentityDocument,
     Incident,
     QualificationCheck,
+    TeacherChange,
 )
+from faculty.rules import teacher_checklist
 from foreign_affairs.tables import ObjectTable
 
 EXPIRY_ROW_CLASSES = {"expired": "table-danger", "expiring": "table-warning"}
 
 
+def legal_status_text(checklist) -> str:
+    """Return the worst state of a checklist and how many items are not in order."""
+    label = checklist.worst_label
+    return f"{label}（{checklist.open_count}）" if checklist.open_count else label
+
+
 class ForeignTeacherTable(ObjectTable):
-    name = tables.Column(accessor="__str__", linkify=True, order_by=("family_name", "given_name"))
+    # django-tables2 cannot resolve "__str__" (it splits accessors on "__"): render the name.
+    name = tables.Column(
+        verbose_name=pgettext_lazy("person", "name"),
+        accessor="family_name",
+        linkify=True,
+        order_by=("family_name", "given_name"),
+    )
     nationality = tables.Column(accessor="nationality__name", order_by="nationality")
+    category = tables.Column(verbose_name=_("category"), accessor="category", orderable=False)
+    legal_status = tables.Column(
+        verbose_name=_("legal status"), accessor="pk", orderable=False, empty_values=()
+    )
 
     class Meta(ObjectTable.Meta):
         model = ForeignTeacher
@@ -29,7 +49,21 @@ class ForeignTeacherTable(ObjectTable):
             "subjects",
             "highest_degree",
         )
-        sequence = ("name", *fields, "actions")
+        sequence = ("name", "legal_status", "category", *fields, "actions")
+
+    def render_name(self, record):
+        return str(record)
+
+    def value_name(self, record):
+        return str(record)
+
+    def render_legal_status(self, record):
+        checklist = teacher_checklist(record)
+        text = legal_status_text(checklist)
+        return format_html('<span class="badge {}">{}</span>', checklist.worst_css, text)
+
+    def value_legal_status(self, record):
+        return legal_status_text(teacher_checklist(record))
 
 
 class ContractTable(ObjectTable):
@@ -86,4 +120,14 @@ class IncidentTable(ObjectTable):
     class Meta(ObjectTable.Meta):
         model = Incident
         fields = ("date", "teacher", "kind", "description", "resolved_on")
+        sequence = (*fields, "actions")
+
+
+class TeacherChangeTable(ObjectTable):
+    kind = tables.Column(linkify=True)
+    teacher = tables.Column(linkify=True)
+
+    class Meta(ObjectTable.Meta):
+        model = TeacherChange
+        fields = ("kind", "teacher", "changed_on", "filed_on")
         sequence = (*fields, "actions")

@@ -1,7 +1,14 @@
 from django.urls import path
 
 from faculty import views
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.models import (
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+    TeacherChange,
+)
 from foreign_affairs.routing import object_urls
 
 app_name = "faculty"
@@ -35,7 +42,24 @@ urlpatterns = [
         detail_view=views.IncidentView,
         edit_view=views.IncidentEditView,
     ),
+    *object_urls(
+        TeacherChange,
+        prefix="changes/",
+        list_view=views.TeacherChangeListView,
+        detail_view=views.TeacherChangeView,
+        edit_view=views.TeacherChangeEditView,
+    ),
     path("import/", views.ForeignTeacherImportView.as_view(), name="foreignteacher_import"),
+    path(
+        "self-inspection/<int:year>/",
+        views.SelfInspectionView.as_view(),
+        name="self_inspection",
+    ),
+    path(
+        "self-inspection/<int:year>/pdf/",
+        views.SelfInspectionPdfView.as_view(),
+        name="self_inspection_pdf",
+    ),
     *object_urls(
         ForeignTeacher,
         list_view=views.ForeignTeacherListView,

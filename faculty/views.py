@@ -1,8 +1,21 @@
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
 
-from faculty import filters, forms, tables
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty import filters, forms, self_inspection, tables
+from faculty.models import (
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+    TeacherChange,
+)
 from faculty.resources import ForeignTeacherResource
+from faculty.rules import teacher_checklist
+from faculty.selectors import TEACHER_PREFETCH
 from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.views import generic
 
@@ -10,10 +23,14 @@ TEACHER_PERSONAL_FIELDS = ("date_of_birth", "phone")
 
 
 class ForeignTeacherListView(generic.ObjectListView):
-    queryset = ForeignTeacher.objects.all()
+    queryset = ForeignTeacher.objects.prefetch_related(*TEACHER_PREFETCH)
     filterset_class = filters.ForeignTeacherFilterSet
     table_class = tables.ForeignTeacherTable
     import_url_name = "faculty:foreignteacher_import"
+    template_name = "faculty/foreignteacher_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(this_year=timezone.localdate().year, **kwargs)
 
 
 class ForeignTeacherImportView(ObjectImportView):
@@ -22,7 +39,7 @@ class ForeignTeacherImportView(ObjectImportView):
 
 
 class ForeignTeacherView(generic.ObjectView):
-    queryset = ForeignTeacher.objects.select_related("manager")
+    queryset = ForeignTeacher.objects.select_related("manager").prefetch_related(*TEACHER_PREFETCH)
     template_name = "faculty/foreignteacher_detail.html"
     personal_fields = TEACHER_PERSONAL_FIELDS
     tabs = [
@@ -43,6 +60,14 @@ class ForeignTeacherView(generic.ObjectView):
             "teacher",
         ),
         generic.Tab(
+            "changes",
+            _("Changes to file"),
+            tables.TeacherChangeTable,
+            lambda obj: obj.changes.select_related("teacher"),
+            "faculty:teacherchange_add",
+            "teacher",
+        ),
+        generic.Tab(
             "checks",
             _("Qualification checks"),
             tables.QualificationCheckTable,
@@ -59,6 +84,11 @@ class ForeignTeacherView(generic.ObjectView):
             "teacher",
         ),
     ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(checklist=teacher_checklist(self.object), **kwargs)
+        context["findings"] = []  # the checklist shows them, item by item
+        return context
 
 
 class ForeignTeacherEditView(generic.ObjectEditView):
@@ -127,3 +157,42 @@ class IncidentView(generic.ObjectView):
 class IncidentEditView(generic.ObjectEditView):
     queryset = Incident.objects.all()
     form_class = forms.IncidentForm
+
+
+class TeacherChangeListView(generic.ObjectListView):
+    queryset = TeacherChange.objects.select_related("teacher")
+    filterset_class = filters.TeacherChangeFilterSet
+    table_class = tables.TeacherChangeTable
+
+
+class TeacherChangeView(generic.ObjectView):
+    queryset = TeacherChange.objects.select_related("teacher")
+
+
+class TeacherChangeEditView(generic.ObjectEditView):
+    queryset = TeacherChange.objects.all()
+    form_class = forms.TeacherChangeForm
+
+
+class SelfInspectionView(generic.ObjectPermissionMixin, TemplateView):
+    """The 年度自查 of foreign teachers: every teacher of the year, item by item."""
+
+    queryset = ForeignTeacher.objects.all()
+    template_name = "faculty/self_inspection.html"
+
+    def get_context_data(self, **kwargs):
+        year = self_inspection.inspection_year(kwargs.pop("year"))
+        return super().get_context_data(**self_inspection.self_inspection_context(year), **kwargs)
+
+
+class SelfInspectionPdfView(generic.ObjectPermissionMixin, View):
+    """The 年度自查 as PDF, as the office sends it up."""
+
+    queryset = ForeignTeacher.objects.all()
+
+    def get(self, request, year):
+        year = self_inspection.inspection_year(year)
+        response = HttpResponse(self_inspection.self_inspection_pdf(year), "application/pdf")
+        filename = self_inspection.self_inspection_filename(year)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response

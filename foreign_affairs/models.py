@@ -256,3 +256,37 @@ def add_months(day, months: int):
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mailed to a user about one deadline at one stage: sent once, never again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    due_on = models.DateField(_("due on"))
+    stage = models.PositiveSmallIntegerField(_("days before (0: due or overdue)"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id", "due_on", "stage"],
+                name="reminder_once_per_stage",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.due_on} · {self.stage}"

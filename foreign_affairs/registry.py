@@ -24,7 +24,11 @@ class SearchEntry:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A dated item of the calendar: what is due, when, and the record it belongs to."""
+    """A dated item of the calendar: what is due, when, and the record it belongs to.
+
+    `responsible`: the users who must act (empty: the office); `stages`: days before the due
+    date at which they are reminded, once each (and once more when it is overdue).
+    """
 
     due_on: date
     title: str | Promise
@@ -32,10 +36,24 @@ class Deadline:
     obj: Model
     permission: str
     responsible: tuple = field(default=(), compare=False)
+    stages: tuple[int, ...] = field(default=(30, 7), compare=False)
 
     @property
     def url(self) -> str:
         return self.obj.get_absolute_url()
+
+    def days_left(self, today: date) -> int:
+        """Days until the due date (negative when overdue)."""
+        return (self.due_on - today).days
+
+    def stage(self, today: date) -> int | None:
+        """Return the reminder stage reached today: the smallest of `stages` not above the
+        days left, 0 once due or overdue, None while it is further off than every stage."""
+        left = self.days_left(today)
+        if left <= 0:
+            return 0
+        reached = [stage for stage in self.stages if left <= stage]
+        return min(reached) if reached else None
 
 
 @dataclass(frozen=True)

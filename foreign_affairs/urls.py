@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from foreign_affairs.attachments import attachment_download
 from foreign_affairs.views.calendar import calendar_feed
-from foreign_affairs.views.home import HomeView
+from foreign_affairs.views.home import DeadlineListView, HomeView
 from foreign_affairs.views.search import SearchView
 from foreign_affairs.views.workflow import InboxItemDoneView, InboxView
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("inbox/", InboxView.as_view(), name="inbox"),
+    path("deadlines/", DeadlineListView.as_view(), name="deadlines"),
     path("inbox/<int:pk>/done/", InboxItemDoneView.as_view(), name="inbox_done"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path(

@@ -18,7 +18,7 @@ def partners_panel(user) -> dict:
         Count(_("Active partners"), active, reverse("partners:institution_list") + "?status=active")
     ]
     if user.has_perm("partners.view_agreement"):
-        in_force = Agreement.objects.filter(status=Agreement.Status.IN_FORCE).count()
+        in_force = Agreement.objects.in_force().count()  # by today's date, not a stored word
         counts.append(
             Count(
                 _("Agreements in force"),

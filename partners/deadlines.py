@@ -9,9 +9,12 @@ from partners.models import Agreement
 @register_deadlines
 def agreement_expiry(until):
     """Yield agreements in force whose validity ends by `until` (overdue ones included)."""
-    agreements = Agreement.objects.filter(
-        status=Agreement.Status.IN_FORCE, valid_until__lte=until
-    ).select_related("institution")
+    # Not yet acknowledged by the office (still recorded as in force), not auto-renewing.
+    agreements = (
+        Agreement.objects.filter(status=Agreement.Status.IN_FORCE, valid_until__lte=until)
+        .exclude(renewal=Agreement.Renewal.AUTO)
+        .select_related("institution")
+    )
     for agreement in agreements:
         yield Deadline(
             due_on=agreement.valid_until,
@@ -19,4 +22,5 @@ def agreement_expiry(until):
             kind=_("agreement expires"),
             obj=agreement,
             permission="partners.view_agreement",
+            stages=(180, 90, 30),  # time to negotiate a renewal
         )

@@ -84,16 +84,20 @@ class Institution(VersionedModel):
     def is_greater_bay_area(self) -> bool:
         return is_greater_bay_area(self.country.code, self.city)
 
-    def dormant_warning(self, last_interaction_on: date | None) -> bool:
-        """Return whether an active partner has had no interaction for 12 months.
+    def dormant_warning(self, last_activity_on: date | None, has_current_tie=False) -> bool:
+        """Return whether an active partner has had no activity of any kind for 12 months.
 
-        Without any interaction, the 12 months count from when the partnership began (or
-        the record was created), so a new partner is not flagged at once.
+        Activity: an interaction, a visit, an agreement signed, a project or a participant
+        (`partners.selectors.institutions_with_activity`); an agreement in force or an active
+        project today is a tie, never dormant. Without any activity the 12 months count from
+        when the partnership began (or the record was created).
         """
-        if self.status != self.Status.ACTIVE:
+        if self.status != self.Status.ACTIVE or has_current_tie:
             return False
         cutoff = timezone.localdate() - timedelta(days=DORMANT_AFTER_DAYS)
-        reference = last_interaction_on or self.since or (self.created and self.created.date())
+        if last_activity_on and last_activity_on.year <= 1900:
+            last_activity_on = None  # the "never" of the annotation
+        reference = last_activity_on or self.since or (self.created and self.created.date())
         return reference is None or reference < cutoff
 
 
@@ -130,8 +134,57 @@ class Contact(VersionedModel):
         return self.name
 
 
+class AgreementQuerySet(models.QuerySet):
+    """Agreements with their state on a day, derived from the dates (never the stored word)."""
+
+    def signed(self):
+        return self.filter(status__in=[Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED])
+
+    def in_force(self, on: date | None = None):
+        """Signed agreements whose validity covers `on` (default today); auto-renewing ones
+        stay in force past their end date, renewing by their term."""
+        on = on or timezone.localdate()
+        started = Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+        running = Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        return self.signed().filter(started, running | Q(renewal=Agreement.Renewal.AUTO))
+
+    def expiring(self, on: date | None = None, days: int | None = None):
+        """Agreements in force (not auto-renewing) whose validity ends within `days`."""
+        on = on or timezone.localdate()
+        days = EXPIRING_WITHIN_DAYS if days is None else days
+        return (
+            self.in_force(on)
+            .exclude(renewal=Agreement.Renewal.AUTO)
+            .filter(valid_until__lte=on + timedelta(days=days))
+        )
+
+    def with_state(self, on: date | None = None):
+        """Annotate `state`: draft, negotiating, terminated, in force, expiring or expired."""
+        on = on or timezone.localdate()
+        S = Agreement.State
+        signed = [Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED]
+        return self.annotate(
+            state=models.Case(
+                models.When(~Q(status__in=signed), then=models.F("status")),
+                models.When(renewal=Agreement.Renewal.AUTO, then=models.Value(S.IN_FORCE)),
+                models.When(valid_until__lt=on, then=models.Value(S.EXPIRED)),
+                models.When(
+                    valid_until__lte=on + timedelta(days=EXPIRING_WITHIN_DAYS),
+                    then=models.Value(S.EXPIRING),
+                ),
+                default=models.Value(S.IN_FORCE),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class Agreement(VersionedModel):
-    """A signed (or negotiated) agreement or memorandum with a partner institution."""
+    """A signed (or negotiated) agreement or memorandum with a partner institution.
+
+    `status` records what the office decided (draft, negotiating, signed, terminated); whether a
+    signed agreement is in force, expiring or expired today is derived from its dates
+    (`state`, `AgreementQuerySet.with_state`), and an auto-renewing one rolls over by its term.
+    """
 
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
@@ -150,6 +203,16 @@ class Agreement(VersionedModel):
         DRAFT = "draft", _("draft")
         NEGOTIATING = "negotiating", _("negotiating")
         IN_FORCE = "in_force", _("in force")
+        EXPIRED = "expired", _("expired")
+        TERMINATED = "terminated", _("terminated")
+
+    class State(models.TextChoices):
+        """The state on a day, from the dates: what lists, pages and counts show."""
+
+        DRAFT = "draft", _("draft")
+        NEGOTIATING = "negotiating", _("negotiating")
+        IN_FORCE = "in_force", _("in force")
+        EXPIRING = "expiring", _("expiring")
         EXPIRED = "expired", _("expired")
         TERMINATED = "terminated", _("terminated")
 
@@ -200,6 +263,8 @@ class Agreement(VersionedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -233,15 +298,51 @@ class Agreement(VersionedModel):
         super().save(*args, **kwargs)
 
     @property
+    def current_valid_until(self) -> date | None:
+        """Return the end of the current term: an auto-renewing agreement renews by its term
+        (valid_from → valid_until, else one year) until a term covers today."""
+        end = self.valid_until
+        today = timezone.localdate()
+        if not end or self.renewal != self.Renewal.AUTO or end >= today:
+            return end
+        term = (end - self.valid_from) + timedelta(days=1) if self.valid_from else None
+        while end < today:
+            end = end + term if term else end.replace(year=end.year + 1)
+        return end
+
+    @property
+    def state(self) -> str:
+        """Return the state today (an annotated `state` from `with_state` wins)."""
+        if "state" in self.__dict__:
+            return self.__dict__["state"]
+        if self.status not in (self.Status.IN_FORCE, self.Status.EXPIRED):
+            return self.status
+        end, today = self.current_valid_until, timezone.localdate()
+        if end and end < today:
+            return self.State.EXPIRED
+        if (
+            end
+            and end <= today + timedelta(days=EXPIRING_WITHIN_DAYS)
+            and (self.renewal != self.Renewal.AUTO)
+        ):
+            return self.State.EXPIRING
+        return self.State.IN_FORCE
+
+    @state.setter
+    def state(self, value):  # set by the `with_state` annotation
+        self.__dict__["state"] = value
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+    @property
     def is_expired(self) -> bool:
-        return bool(self.valid_until and self.valid_until < timezone.localdate())
+        return self.state == self.State.EXPIRED
 
     @property
     def is_expiring(self) -> bool:
         """Return whether an agreement in force ends within the next 90 days."""
-        if self.status != self.Status.IN_FORCE or not self.valid_until or self.is_expired:
-            return False
-        return self.valid_until <= timezone.localdate() + timedelta(days=EXPIRING_WITHIN_DAYS)
+        return self.state == self.State.EXPIRING
 
 
 class Interaction(VersionedModel):

@@ -8,17 +8,39 @@ from partners.models import Agreement, Contact, Institution, Interaction
 class InstitutionTable(ObjectTable):
     name_zh = tables.Column(linkify=True)
     country = tables.Column(accessor="country__name", order_by="country")
+    region = tables.Column(verbose_name=_("region"), accessor="region_kind__label", orderable=False)
+    belt_and_road = tables.BooleanColumn(
+        verbose_name=_("Belt and Road country"), accessor="is_belt_and_road", orderable=False
+    )
+    greater_bay_area = tables.BooleanColumn(
+        verbose_name=_("Greater Bay Area"), accessor="is_greater_bay_area", orderable=False
+    )
     last_interaction_on = tables.DateColumn(verbose_name=_("last interaction"))
 
     class Meta(ObjectTable.Meta):
         model = Institution
         fields = ("name_zh", "name_en", "kind", "country", "city", "status", "since")
-        sequence = (*fields, "last_interaction_on", "actions")
+        sequence = (
+            *fields[:5],
+            "region",
+            "belt_and_road",
+            "greater_bay_area",
+            *fields[5:],
+            "last_interaction_on",
+            "actions",
+        )
 
 
 class AgreementTable(ObjectTable):
     title = tables.Column(linkify=True)
     institution = tables.Column(linkify=True)
+    status = tables.Column(verbose_name=_("status"), accessor="state", order_by=("state",))
+
+    def render_status(self, record):
+        return record.get_state_display()
+
+    def value_status(self, record):
+        return record.get_state_display()
 
     class Meta(ObjectTable.Meta):
         model = Agreement
@@ -36,9 +58,9 @@ class AgreementTable(ObjectTable):
 
 
 def _agreement_row_class(record) -> str:
-    if record.status == Agreement.Status.IN_FORCE and record.is_expired:
+    if record.state == Agreement.State.EXPIRED:
         return "table-danger"
-    return "table-warning" if record.is_expiring else ""
+    return "table-warning" if record.state == Agreement.State.EXPIRING else ""
 
 
 class ContactTable(ObjectTable):

@@ -2,6 +2,7 @@ import django_tables2
 from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.imports import ObjectImportView
+from foreign_affairs.regions import region_sources
 from foreign_affairs.tables import ObjectTable
 from foreign_affairs.views import generic
 from partners import filters, forms, tables
@@ -21,10 +22,15 @@ def _related_table(fields):
 
 
 class InstitutionListView(generic.ObjectListView):
-    queryset = institutions_with_activity()
+    queryset = Institution.objects.all()
     filterset_class = filters.InstitutionFilterSet
     table_class = tables.InstitutionTable
     import_url_name = "partners:institution_import"
+    template_name = "partners/institution_list.html"
+    extra_context = {"region_sources": region_sources}  # called by the template, per request
+
+    def get_queryset(self):
+        return institutions_with_activity()  # activity and ties as of today, per request
 
 
 class InstitutionImportView(ObjectImportView):
@@ -33,8 +39,12 @@ class InstitutionImportView(ObjectImportView):
 
 
 class InstitutionView(generic.ObjectView):
-    queryset = institutions_with_activity()
+    queryset = Institution.objects.all()
     template_name = "partners/institution_detail.html"
+
+    def get_queryset(self):
+        return institutions_with_activity()
+
     tabs = [
         generic.Tab(
             "contacts",
@@ -48,7 +58,7 @@ class InstitutionView(generic.ObjectView):
             "agreements",
             _("Agreements"),
             tables.AgreementTable,
-            lambda obj: obj.agreements.select_related("institution"),
+            lambda obj: obj.agreements.with_state().select_related("institution"),
             "partners:agreement_add",
             "institution",
         ),
@@ -81,6 +91,9 @@ class AgreementListView(generic.ObjectListView):
     queryset = Agreement.objects.select_related("institution")
     filterset_class = filters.AgreementFilterSet
     table_class = tables.AgreementTable
+
+    def get_queryset(self):
+        return super().get_queryset().with_state()  # today's state, read per request
 
 
 class AgreementView(generic.ObjectView):

@@ -90,7 +90,9 @@ def agreement_in_force_at_end_q(year: int) -> Q:
     started = Q(valid_from__lte=last) | Q(
         Q(signed_on__isnull=True) | Q(signed_on__lte=last), valid_from__isnull=True
     )
-    not_ended = Q(valid_until__isnull=True) | Q(valid_until__gte=last)
+    not_ended = (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=last) | Q(renewal=Agreement.Renewal.AUTO)
+    )
     return Q(status__in=[Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED]) & started & not_ended
 
 

@@ -20,7 +20,13 @@ from django_countries.fields import Country
 from exchanges.models import ExchangeProject, Participant, Visit
 from faculty.models import ForeignTeacher, Incident, QualificationCheck
 from foreign_affairs.charts import bar_chart
-from foreign_affairs.regions import RegionKind, is_belt_and_road, region_kind
+from foreign_affairs.regions import (
+    RegionKind,
+    is_belt_and_road,
+    is_greater_bay_area,
+    region_kind,
+    region_sources,
+)
 from partners.models import Agreement, Interaction
 from reports import selectors
 from reports.models import Submission, Training
@@ -81,14 +87,14 @@ def _counted(queryset: QuerySet, field: str, choices) -> dict:
 
 
 def _categories(year: int) -> dict:
+    teachers, hmt_teachers = _teachers(year)
     return {
         "interactions": _counted(
             selectors.interactions_of_year(year), "kind", Interaction.Kind.choices
         ),
         "agreements": _agreements(year),
-        "teachers": _counted(
-            selectors.teachers_engaged_in(year), "employment", ForeignTeacher.Employment.choices
-        ),
+        "teachers": teachers,
+        "hmt_teachers": hmt_teachers,
         "qualification_checks": _counted(
             selectors.qualification_checks_of_year(year),
             "result",
@@ -105,6 +111,30 @@ def _categories(year: int) -> dict:
             selectors.submissions_made_in(year), "kind", Submission.Kind.choices
         ),
     }
+
+
+def _teachers(year: int) -> tuple[dict, dict]:
+    """Return the teachers engaged in `year` by employment: foreign ones, and those of Hong Kong,
+    Macau and Taiwan (港澳台教师, not foreign) apart; one grouped query."""
+    rows = (
+        selectors.teachers_engaged_in(year)
+        .order_by()
+        .values_list("nationality", "employment")
+        .annotate(n=Count("pk"))
+    )
+    counts = {RegionKind.FOREIGN: Counter(), RegionKind.HMT: Counter()}
+    for nationality, employment, n in rows:
+        hmt = region_kind(nationality) == RegionKind.HMT
+        counts[RegionKind.HMT if hmt else RegionKind.FOREIGN][employment] += n
+    return tuple(_employment_block(counts[kind]) for kind in (RegionKind.FOREIGN, RegionKind.HMT))
+
+
+def _employment_block(counts: Counter) -> dict:
+    items = [
+        {"key": key, "label": zh(label), "count": counts[key]}
+        for key, label in ForeignTeacher.Employment.choices
+    ]
+    return {"total": sum(item["count"] for item in items), "items": items}
 
 
 def _agreements(year: int) -> dict:
@@ -165,9 +195,17 @@ def _trainings(year: int) -> dict:
 
 
 def _partners(year: int) -> dict:
-    counts = (
-        selectors.partners_of_year(year).order_by().values_list("country").annotate(n=Count("pk"))
+    # One grouped query by country and city: the Greater Bay Area is known by its cities.
+    places = (
+        selectors.partners_of_year(year)
+        .order_by()
+        .values_list("country", "city")
+        .annotate(n=Count("pk"))
     )
+    counts, greater_bay_area = Counter(), 0
+    for code, city, n in places:
+        counts[code] += n
+        greater_bay_area += n if is_greater_bay_area(code, city) else 0
     rows = [
         {
             "code": code,
@@ -177,7 +215,7 @@ def _partners(year: int) -> dict:
             "belt_and_road": is_belt_and_road(code),
             "count": n,
         }
-        for code, n in counts
+        for code, n in counts.items()
     ]
     order = {kind.value: index for index, kind in enumerate(REGION_ORDER)}
     rows.sort(key=lambda row: (order[row["region"]], -row["count"], row["code"]))
@@ -188,13 +226,33 @@ def _partners(year: int) -> dict:
         "total": sum(row["count"] for row in rows),
         "countries": len(rows),
         "belt_and_road": sum(row["count"] for row in rows if row["belt_and_road"]),
+        "greater_bay_area": greater_bay_area,
         "by_country": rows,
         "by_region": [
             {"key": kind.value, "label": zh(kind.label), "count": by_region[kind.value]}
             for kind in REGION_ORDER
             if kind != RegionKind.MAINLAND or by_region[kind.value]
         ],
+        "sources": region_sources_note(),
     }
+
+
+def region_sources_note() -> str:
+    """Return the one-line note naming the source and as-of date of each region list."""
+    parts = []
+    for label, source in region_sources():
+        dates = "，".join(
+            part
+            for part in (
+                f"截至{source.as_of}" if source.as_of else "",
+                f"其后变动更新至{source.updated}" if source.updated else "",
+            )
+            if part
+        )
+        parts.append(
+            f"{zh(label)}：《{source.title}》（{source.issuer}{'，' + dates if dates else ''}）"
+        )
+    return "区域口径：" + "；".join(parts) + "。"
 
 
 def _visit_days(start, end) -> int:
@@ -278,6 +336,8 @@ def _items_table(caption: str, header: list, block: dict) -> dict:
 def _overview_table(stats: dict) -> dict:
     c = stats["categories"]
     teachers = {item["key"]: item["count"] for item in c["teachers"]["items"]}
+    # Snapshots frozen before 港澳台教师 were counted apart have no such block.
+    hmt_teachers = c.get("hmt_teachers", {}).get("total", 0)
     visits, trainings = c["visits"], c["trainings"]
     rows = [
         ["交流记录（次）", c["interactions"]["total"]],
@@ -287,6 +347,7 @@ def _overview_table(stats: dict) -> dict:
         ["聘请外籍教师（名）", c["teachers"]["total"]],
         ["　其中：全职（名）", teachers.get(ForeignTeacher.Employment.FULL_TIME, 0)],
         ["　　　　兼职（名）", teachers.get(ForeignTeacher.Employment.PART_TIME, 0)],
+        ["聘请港澳台教师（名）", hmt_teachers],
         ["外教合同纠纷、安全、政治、宗教等事件（起）", c["incidents"]["total"]],
         ["对外交流项目（个）", c["projects"]["total"]],
         ["项目参与人员（人）", c["participants"]["total"]],
@@ -323,6 +384,12 @@ def _partners_tables(stats: dict) -> list[dict]:
         [[row["label"], row["count"]] for row in partners["by_region"]],
         ["合计", partners["total"]],
     )
+    if "greater_bay_area" in partners:  # snapshots frozen before these were counted lack them
+        by_region["rows"] += [
+            ["其中：“一带一路”共建国家", partners["belt_and_road"]],
+            ["　　　粤港澳大湾区", partners["greater_bay_area"]],
+        ]
+    by_region["note"] = partners.get("sources", "")
     return [by_region, by_country]
 
 
@@ -381,6 +448,11 @@ def statistics_tables(stats: dict) -> list[dict]:
         _items_table("对外交流项目（按状态）", ["状态", "项目数"], c["projects"]),
         _participants_table(stats),
         _items_table("外籍教师（按聘用方式）", ["聘用方式", "人数"], c["teachers"]),
+        *(
+            [_items_table("港澳台教师（按聘用方式）", ["聘用方式", "人数"], c["hmt_teachers"])]
+            if c.get("hmt_teachers", {}).get("total")
+            else []
+        ),
         _items_table("外教有关事件（按类型）", ["类型", "起数"], c["incidents"]),
         _visit_plan_table(stats),
         _items_table("向上级部门报送材料（按类型）", ["类型", "份数"], c["submissions"]),

@@ -93,6 +93,7 @@ OBJECT_MODELS = {
     "faculty.identitydocument": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
     "faculty.qualificationcheck": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
     "faculty.incident": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
+    "faculty.teacherchange": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
     "reports.submission": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
     "reports.training": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
 }
@@ -189,6 +190,7 @@ EXPECTED: dict[str, dict] = {
     "reports:annualreport_return": REPORT_LEADERSHIP_ACTION,
     # Everyone has an inbox of the records waiting for them.
     "inbox": EVERY_ROLE,
+    "deadlines": EVERY_ROLE,  # each sees the deadlines of what they may view
     "inbox_done": expect(staff=405, leader=405, liaison=405),  # POST only, one's own items
     # The visit process: POST-only steps, the office's, and a liaison's on their own proposal.
     **{f"exchanges:visit_{step}": OFFICE_STEP for step in OFFICE_VISIT_STEPS},
@@ -200,6 +202,9 @@ EXPECTED: dict[str, dict] = {
     "exchanges:visit_abroad": EVERY_ROLE,
     "exchanges:visit_approval_sheet": EVERY_ROLE,
     "exchanges:visit_approval_sheet_pdf": EVERY_ROLE,
+    # The 年度自查 of foreign teachers (page and PDF): whoever may view teachers.
+    "faculty:self_inspection": REPORT_READERS,
+    "faculty:self_inspection_pdf": REPORT_READERS,
 }
 
 
@@ -304,6 +309,8 @@ ARGUMENTS = {
     "reports:section_move": lambda world: {**_section(world), "direction": "up"},
     "reports:section_delete": _section,
     "inbox_done": _inbox_item,
+    "faculty:self_inspection": lambda world: {"year": 2025},
+    "faculty:self_inspection_pdf": lambda world: {"year": 2025},
     **{
         f"exchanges:visit_{name}": _visit
         for name in (

@@ -47,8 +47,12 @@ def display_value(value, obj=None, field_name=""):
 
 @register.filter
 def dormant_warning(institution) -> bool:
-    """Return whether an active partner has had no interaction for 12 months."""
-    return institution.dormant_warning(getattr(institution, "last_interaction_on", None))
+    """Return whether an active partner has had no activity of any kind for 12 months
+    (the page's queryset annotates `last_activity_on` and `has_current_tie`)."""
+    return institution.dormant_warning(
+        getattr(institution, "last_activity_on", None),
+        getattr(institution, "has_current_tie", False),
+    )
 
 
 @register.filter

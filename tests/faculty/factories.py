@@ -5,7 +5,14 @@ from datetime import date
 import factory
 from factory.django import DjangoModelFactory
 
-from faculty.models import Contract, ForeignTeacher, IdentityDocument, Incident, QualificationCheck
+from faculty.models import (
+    Contract,
+    ForeignTeacher,
+    IdentityDocument,
+    Incident,
+    QualificationCheck,
+    TeacherChange,
+)
 
 
 class ForeignTeacherFactory(DjangoModelFactory):
@@ -67,3 +74,13 @@ class IncidentFactory(DjangoModelFactory):
     date = date(2025, 10, 9)
     kind = Incident.Kind.CONTRACT_DISPUTE
     description = factory.Sequence(lambda n: f"课时费结算争议（{n}）")
+
+
+class TeacherChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = TeacherChange
+
+    teacher = factory.SubFactory(ForeignTeacherFactory)
+    kind = TeacherChange.Kind.PASSPORT
+    changed_on = date(2025, 10, 9)
+    filed_on = date(2025, 10, 15)

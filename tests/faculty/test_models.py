@@ -1,10 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
-from django.utils.translation import override
 
-from faculty.models import ForeignTeacher, IdentityDocument
+from faculty.models import IdentityDocument
 from tests.constraints import ConstraintTests
 from tests.faculty.factories import (
     ContractFactory,
@@ -12,6 +10,7 @@ from tests.faculty.factories import (
     IdentityDocumentFactory,
     IncidentFactory,
     QualificationCheckFactory,
+    TeacherChangeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +65,9 @@ CASES = {
     "incident_resolved_after_it_happened": lambda: IncidentFactory.build(
         teacher=ForeignTeacherFactory(), date=DAY, resolved_on=BEFORE
     ),
+    "change_filed_after_it_happened": lambda: TeacherChangeFactory.build(
+        teacher=ForeignTeacherFactory(), changed_on=DAY, filed_on=BEFORE
+    ),
 }
 
 # Rows next to a constraint's edge that it must let through.
@@ -94,6 +96,9 @@ ALLOWED = {
     "incident-resolved-the-same-day": lambda: IncidentFactory.build(
         teacher=ForeignTeacherFactory(), date=DAY, resolved_on=DAY
     ),
+    "change-filed-the-same-day": lambda: TeacherChangeFactory.build(
+        teacher=ForeignTeacherFactory(), changed_on=DAY, filed_on=DAY
+    ),
 }
 
 
@@ -101,85 +106,6 @@ class TestConstraints(ConstraintTests):
     app_label = "faculty"
     cases = CASES
     allowed = ALLOWED
-
-
-def _born_years_ago(years: int) -> date:
-    today = timezone.localdate()
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-@pytest.fixture
-def guarantee_age(settings):
-    settings.TEACHER_GUARANTEE_AGE = 60
-
-
-@pytest.mark.usefixtures("guarantee_age")
-@pytest.mark.parametrize(
-    "teacher, missing",
-    [
-        (
-            dict(
-                years_experience=0,
-                teaches_native_language=True,
-                has_tefl_certificate=True,
-            ),
-            [],
-        ),
-        (
-            dict(
-                years_experience=0,
-                teaches_native_language=True,
-                degree_in_education_or_language=True,
-            ),
-            [],
-        ),
-        (dict(highest_degree=ForeignTeacher.Degree.ASSOCIATE), ["bachelor"]),
-        (dict(highest_degree=ForeignTeacher.Degree.NONE), ["bachelor"]),
-        (dict(years_experience=1, teaches_native_language=False), ["experience"]),
-        (
-            dict(years_experience=0, teaches_native_language=True, has_tefl_certificate=False),
-            ["experience"],
-        ),
-        (dict(years_experience=1, has_tefl_certificate=True), ["experience"]),
-        (dict(date_of_birth=_born_years_ago(61)), ["guarantee"]),
-        (dict(date_of_birth=_born_years_ago(61), has_guarantee_letter=True), []),
-        (dict(date_of_birth=_born_years_ago(60)), []),
-        (dict(date_of_birth=None), []),
-        (
-            dict(
-                highest_degree=ForeignTeacher.Degree.ASSOCIATE,
-                years_experience=0,
-                date_of_birth=_born_years_ago(65),
-            ),
-            ["bachelor", "experience", "guarantee"],
-        ),
-    ],
-    ids=[
-        "native-language-teacher-with-tefl-needs-no-experience",
-        "native-language-teacher-with-language-degree-needs-no-experience",
-        "associate-degree",
-        "no-degree",
-        "one-year-not-native",
-        "native-without-certificate",
-        "certificate-but-not-teaching-native-language",
-        "over-sixty-without-guarantee",
-        "over-sixty-with-guarantee",
-        "exactly-sixty",
-        "birth-date-unknown",
-        "everything-missing",
-    ],
-)
-def test_qualification(teacher, missing):
-    with override("en"):
-        verdict = ForeignTeacherFactory.build(**teacher).qualification()
-        reasons = [str(reason) for reason in verdict.reasons]
-    assert verdict.qualified is not missing
-    assert len(reasons) == len(missing)
-    for reason, word in zip(reasons, missing, strict=True):
-        assert word in reason
 
 
 def test_age_counts_whole_years_up_to_the_birthday():

@@ -160,3 +160,60 @@ def test_private_calendar_feed_lists_the_users_deadlines_without_a_session(clien
     user.set_password("a-new-password-42")
     user.save()
     assert client.get(url).status_code == 404  # a new password revokes the old feed
+
+
+def test_reminders_go_once_per_stage_to_the_responsible_user_only(today):
+    from faculty.models import IdentityDocument
+    from foreign_affairs.models import ReminderSent
+
+    office = user_in("office_staff", email="waishi@college.example")
+    manager = user_in("office_staff", email="manager@college.example")
+    AgreementFactory(
+        title="八十天后到期的协议",
+        status=Agreement.Status.IN_FORCE,
+        valid_from=today - timedelta(days=300),
+        valid_until=today + timedelta(days=80),
+    )
+    permit = IdentityDocumentFactory(
+        kind=IdentityDocument.Kind.HEALTH_CERTIFICATE,
+        expires_on=today + timedelta(days=5),
+        teacher__manager=manager,
+        teacher__status="employed",
+    )
+    call_command("send_reminders")
+    by_user = {message.to[0]: message.body for message in mail.outbox}
+    assert "八十天后到期的协议" in by_user["waishi@college.example"]  # the office's (stage 90)
+    assert "八十天后到期的协议" in by_user["manager@college.example"]  # also in the office
+    assert str(permit.teacher) in by_user["manager@college.example"]  # the manager's own
+    assert str(permit.teacher) not in by_user["waishi@college.example"]
+    assert ReminderSent.objects.filter(user=office, stage=90).count() == 1
+
+    mail.outbox.clear()
+    call_command("send_reminders")
+    assert mail.outbox == []  # the same stage is not mailed again
+
+
+def test_the_dashboard_shows_overdue_first_then_the_soonest_with_days_left(client, today):
+    client.force_login(user_in("office_staff"))
+    SubmissionFactory(title="三天前逾期", due_on=today - timedelta(days=3), submitted_on=None)
+    SubmissionFactory(title="十天前逾期", due_on=today - timedelta(days=10), submitted_on=None)
+    SubmissionFactory(title="五天后到期", due_on=today + timedelta(days=5), submitted_on=None)
+    SubmissionFactory(title="两天后到期", due_on=today + timedelta(days=2), submitted_on=None)
+    rows = client.get("/").context["deadlines"]
+    titles = [str(row["item"].title).split(" → ")[0] for row in rows]
+    assert titles == ["三天前逾期", "十天前逾期", "两天后到期", "五天后到期"]
+    assert [row["left"] for row in rows] == [-3, -10, 2, 5]
+
+
+def test_a_teacher_change_not_filed_in_10_days_is_the_managers_overdue_item(today):
+    from foreign_affairs.selectors import deadlines_for, is_responsible
+    from tests.faculty.factories import TeacherChangeFactory
+
+    manager = user_in("office_staff")
+    other = user_in("office_staff")
+    change = TeacherChangeFactory(
+        changed_on=today - timedelta(days=12), filed_on=None, teacher__manager=manager
+    )
+    (item,) = [i for i in deadlines_for(manager) if i.obj == change]
+    assert item.due_on == today - timedelta(days=2)
+    assert is_responsible(manager, item) and not is_responsible(other, item)

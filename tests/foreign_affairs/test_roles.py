@@ -27,7 +27,14 @@ VISIT_STEPS = {
         "cancel",
     )
 }
-FACULTY = ["foreignteacher", "contract", "identitydocument", "qualificationcheck", "incident"]
+FACULTY = [
+    "foreignteacher",
+    "contract",
+    "identitydocument",
+    "qualificationcheck",
+    "incident",
+    "teacherchange",
+]
 REPORTS = ["annualreport", "reportpart", "reportsection", "submission", "training"]
 ALL_MODELS = {"partners": PARTNERS, "exchanges": EXCHANGES, "faculty": FACULTY, "reports": REPORTS}
 

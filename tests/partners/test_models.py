@@ -138,3 +138,102 @@ def test_dormant_warning(status, last_seen_days_ago, expected):
     if last_seen_days_ago is not None:
         last = timezone.localdate() - timedelta(days=last_seen_days_ago)
     assert InstitutionFactory.build(status=status).dormant_warning(last) is expected
+
+
+# --- the state of an agreement follows the calendar (issue 8 §2) -----------------------------
+
+
+def _signed(valid_until, **fields):
+    from datetime import date as _date
+
+    from tests.partners.factories import AgreementFactory
+
+    return AgreementFactory(
+        status="in_force", valid_from=_date(2020, 1, 1), valid_until=valid_until, **fields
+    )
+
+
+@pytest.mark.django_db
+def test_an_agreement_that_ended_yesterday_is_expired_everywhere(client):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from partners.models import Agreement
+    from tests.factories import UserFactory
+
+    today = timezone.localdate()
+    ended = _signed(today - timedelta(days=1), title="昨日到期的协议")
+    running = _signed(today, title="今日仍有效的协议")
+    assert ended.state == Agreement.State.EXPIRED  # the stored word says "in force"
+    assert running.state == Agreement.State.EXPIRING
+    assert list(Agreement.objects.in_force()) == [running]
+    states = dict(Agreement.objects.with_state().values_list("title", "state"))
+    assert states == {"昨日到期的协议": "expired", "今日仍有效的协议": "expiring"}
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="office_staff"))
+    client.force_login(user)
+    home = client.get(reverse("home"))
+    count = next(c for c in home.context["counts"] if "status=in_force" in c.url)
+    assert count.value == 1
+    listed = client.get(reverse("partners:agreement_list"), {"status": "in_force"})
+    assert [row.record.title for row in listed.context["table"].rows] == ["今日仍有效的协议"]
+    page = client.get(ended.get_absolute_url()).content.decode()
+    assert "alert-danger" in page
+
+
+@pytest.mark.django_db
+def test_an_auto_renewing_agreement_rolls_over_by_its_term():
+    from django.utils import timezone
+
+    from partners.models import Agreement
+
+    today = timezone.localdate()
+    start = today.replace(year=today.year - 3)
+    end = start.replace(year=start.year + 1) - timedelta(days=1)  # a one-year term
+    agreement = _signed(end, renewal=Agreement.Renewal.AUTO, title="自动续约协议")
+    agreement.valid_from = start
+    agreement.save()
+    assert agreement.state == Agreement.State.IN_FORCE
+    assert agreement.current_valid_until >= today
+    assert (agreement.current_valid_until - today).days < 366
+    assert Agreement.objects.in_force().filter(pk=agreement.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "activity",
+    ["interaction", "visit", "agreement signed", "agreement in force", "project", "participant"],
+)
+def test_a_partner_with_recent_activity_of_any_kind_is_not_dormant(activity):
+    from partners.selectors import institutions_with_activity
+    from tests.exchanges.factories import (
+        ExchangeProjectFactory,
+        ParticipantFactory,
+        VisitFactory,
+    )
+    from tests.partners.factories import InteractionFactory
+
+    today = timezone.localdate()
+    month_ago = today - timedelta(days=30)
+    old = today - timedelta(days=DORMANT_AFTER_DAYS + 30)
+    partner = InstitutionFactory(status="active", since=old)
+    if activity == "interaction":
+        InteractionFactory(institution=partner, date=month_ago)
+    elif activity == "visit":
+        VisitFactory(planned_start=month_ago, planned_end=month_ago).institutions.add(partner)
+    elif activity == "agreement signed":
+        AgreementFactory(institution=partner, signed_on=month_ago, status="draft")
+    elif activity == "agreement in force":
+        AgreementFactory(institution=partner, status="in_force", valid_until=None)
+    elif activity == "project":
+        ExchangeProjectFactory(status="active", start_on=old, end_on=None).partners.add(partner)
+    else:
+        project = ExchangeProjectFactory(status="completed", start_on=old, end_on=old)
+        project.partners.add(partner)
+        ParticipantFactory(project=project, start_on=month_ago, end_on=month_ago)
+    annotated = institutions_with_activity().get(pk=partner.pk)
+    assert not annotated.dormant_warning(annotated.last_activity_on, annotated.has_current_tie)
+    idle = institutions_with_activity().get(pk=InstitutionFactory(status="active", since=old).pk)
+    assert idle.dormant_warning(idle.last_activity_on, idle.has_current_tie)

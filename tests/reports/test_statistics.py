@@ -401,3 +401,20 @@ def test_an_empty_year_has_zeros_and_no_charts():
 )
 def test_country_names_are_chinese_with_hmt_as_regions_of_china(code, name):
     assert country_name_zh(code) == name
+
+
+@pytest.mark.django_db
+def test_hong_kong_macau_and_taiwan_teachers_are_counted_apart():
+    from faculty.models import Contract
+    from tests.faculty.factories import ContractFactory, ForeignTeacherFactory
+
+    for nationality in ("GB", "HK", "TW"):
+        ContractFactory(
+            teacher=ForeignTeacherFactory(nationality=nationality),
+            start_on=date(YEAR, 3, 1),
+            end_on=date(YEAR, 7, 31),
+            status=Contract.Status.SIGNED,
+        )
+    categories = report_statistics(YEAR)["categories"]
+    assert categories["teachers"]["total"] == 1
+    assert categories["hmt_teachers"]["total"] == 2
