@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from foreign_affairs.tables import ObjectTable
 from partners.models import Agreement, Contact, Institution, Interaction
@@ -10,10 +11,14 @@ class InstitutionTable(ObjectTable):
     country = tables.Column(accessor="country__name", order_by="country")
     region = tables.Column(verbose_name=_("region"), accessor="region_kind__label", orderable=False)
     belt_and_road = tables.BooleanColumn(
-        verbose_name=_("Belt and Road country"), accessor="is_belt_and_road", orderable=False
+        verbose_name=pgettext_lazy("column", "Belt and Road"),
+        accessor="is_belt_and_road",
+        orderable=False,
     )
     greater_bay_area = tables.BooleanColumn(
-        verbose_name=_("Greater Bay Area"), accessor="is_greater_bay_area", orderable=False
+        verbose_name=pgettext_lazy("column", "Greater Bay Area"),
+        accessor="is_greater_bay_area",
+        orderable=False,
     )
     last_interaction_on = tables.DateColumn(verbose_name=_("last interaction"))
 
