@@ -53,9 +53,17 @@ def document_expiry(until):
 @register_deadlines
 def contract_end(until):
     """Yield signed contracts ending by `until`."""
-    contracts = Contract.objects.filter(
-        status=Contract.Status.SIGNED, end_on__lte=until
-    ).select_related("teacher__manager")
+    # A contract followed by the teacher's next one needs nothing more.
+    later = Contract.objects.filter(teacher=OuterRef("teacher"), start_on__gt=OuterRef("start_on"))
+    contracts = (
+        Contract.objects.filter(
+            status=Contract.Status.SIGNED,
+            end_on__lte=until,
+            teacher__status=ForeignTeacher.Status.EMPLOYED,
+        )
+        .exclude(Exists(later))
+        .select_related("teacher__manager")
+    )
     for contract in contracts:
         yield Deadline(
             due_on=contract.end_on,

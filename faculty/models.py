@@ -200,6 +200,17 @@ class Contract(VersionedModel):
     def __str__(self):
         return f"{self.teacher} {self.start_on:%Y-%m-%d}–{self.end_on:%Y-%m-%d}"
 
+    @property
+    def state(self) -> str:
+        """The status as of today: a signed contract whose end date has passed has ended,
+        whatever was stored (the office need not remember to change the word)."""
+        if self.status == self.Status.SIGNED and self.end_on < timezone.localdate():
+            return self.Status.ENDED
+        return self.status
+
+    def get_state_display(self) -> str:
+        return self.Status(self.state).label
+
 
 class IdentityDocument(VersionedModel):
     """A passport, permit or certificate of a foreign teacher, with its expiry."""

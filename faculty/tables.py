@@ -69,6 +69,13 @@ class ForeignTeacherTable(ObjectTable):
 class ContractTable(ObjectTable):
     position = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
+    status = tables.Column(verbose_name=_("status"), accessor="state", order_by=("status",))
+
+    def render_status(self, record):
+        return record.get_state_display()
+
+    def value_status(self, record):
+        return record.get_state_display()
 
     class Meta(ObjectTable.Meta):
         model = Contract

@@ -113,3 +113,24 @@ def test_age_counts_whole_years_up_to_the_birthday():
     assert teacher.age_on(date(2025, 5, 31)) == 36
     assert teacher.age_on(date(2025, 6, 1)) == 37
     assert ForeignTeacherFactory.build(date_of_birth=None).age_on(date(2025, 6, 1)) is None
+
+
+@pytest.mark.django_db
+def test_a_signed_contract_past_its_end_shows_as_ended():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from faculty.models import Contract
+    from tests.faculty.factories import ContractFactory
+
+    today = timezone.localdate()
+    ended = ContractFactory(
+        status=Contract.Status.SIGNED,
+        start_on=today - timedelta(days=400),
+        end_on=today - timedelta(days=1),
+    )
+    running = ContractFactory(
+        status=Contract.Status.SIGNED, start_on=today - timedelta(days=400), end_on=today
+    )
+    assert (ended.state, running.state) == (Contract.Status.ENDED, Contract.Status.SIGNED)
