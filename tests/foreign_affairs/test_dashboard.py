@@ -217,3 +217,18 @@ def test_a_teacher_change_not_filed_in_10_days_is_the_managers_overdue_item(toda
     (item,) = [i for i in deadlines_for(manager) if i.obj == change]
     assert item.due_on == today - timedelta(days=2)
     assert is_responsible(manager, item) and not is_responsible(other, item)
+
+
+def test_a_report_in_review_is_the_leaders_deadline(settings):
+    from foreign_affairs.selectors import deadlines_for, is_responsible
+    from reports import services
+
+    settings.REPORT_REVIEW_DAYS = 0
+    staff, leader = user_in("office_staff"), user_in("leadership")
+    from tests.reports.factories import AnnualReportFactory
+
+    report = AnnualReportFactory(year=2025)
+    services.report_submit(report=report, user=staff)
+    (item,) = [i for i in deadlines_for(leader) if i.obj == report]
+    assert is_responsible(leader, item) and not is_responsible(staff, item)
+    assert [i for i in deadlines_for(staff) if i.obj == report] == []  # may not approve
