@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from faculty.models import Contract, ForeignTeacher, IdentityDocument, TeacherChange
 from faculty.rules import CHANGE_FILING_DAYS
+from foreign_affairs.regions import HONG_KONG_MACAU_TAIWAN
 from foreign_affairs.registry import Deadline, register_deadlines
 
 PERMITS = (IdentityDocument.Kind.WORK_PERMIT, IdentityDocument.Kind.RESIDENCE_PERMIT)
+CURRENT = (ForeignTeacher.Status.EMPLOYED, ForeignTeacher.Status.UNDER_REVIEW)
 
 
 @register_deadlines
@@ -79,9 +81,19 @@ def contract_end(until):
 def change_to_file(until):
     """Yield changes (passport, position, employer) not yet filed, due 10 days after."""
     days = timedelta(days=CHANGE_FILING_DAYS)
-    changes = TeacherChange.objects.filter(
-        filed_on=None, changed_on__lte=until - days
-    ).select_related("teacher__manager")
+    # Foreign teachers still employed (港澳台 teachers and those who left file no such change).
+    changes = (
+        TeacherChange.objects.filter(
+            filed_on=None,
+            changed_on__lte=until - days,
+            teacher__status__in=[
+                ForeignTeacher.Status.EMPLOYED,
+                ForeignTeacher.Status.UNDER_REVIEW,
+            ],
+        )
+        .exclude(teacher__nationality__in=HONG_KONG_MACAU_TAIWAN)
+        .select_related("teacher__manager")
+    )
     for change in changes:
         yield Deadline(
             due_on=change.changed_on + days,

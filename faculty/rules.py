@@ -169,10 +169,19 @@ def _permit_checks(kind: str) -> dict[str, Callable]:
         if not (_foreign(facts) and permit and permit.expires_on and permit.covers(facts.today)):
             return None
         office = permit.expires_on - timedelta(days=settings.PERMIT_EXTENSION_OFFICE_DAYS)
-        if facts.today < office:
+        due = permit.expires_on - timedelta(days=30)
+        if facts.today < office or facts.today > due:  # not yet, or late (extension_late)
+            return None
+        return {"expires": _day(permit.expires_on), "due": _day(due), "office": _day(office)}
+
+    def extension_late(facts):
+        permit = facts.current(kind)
+        if not (_foreign(facts) and permit and permit.expires_on and permit.covers(facts.today)):
             return None
         due = permit.expires_on - timedelta(days=30)
-        return {"expires": _day(permit.expires_on), "due": _day(due), "office": _day(office)}
+        if facts.today > due:
+            return {"expires": _day(permit.expires_on), "due": _day(due)}
+        return None
 
     def needed(facts):
         permit = facts.current(kind)
@@ -181,7 +190,13 @@ def _permit_checks(kind: str) -> dict[str, Callable]:
             return {}
         return None
 
-    return {"missing": missing, "expired": expired, "extension": extension_due, "needed": needed}
+    return {
+        "missing": missing,
+        "expired": expired,
+        "extension": extension_due,
+        "extension_late": extension_late,
+        "needed": needed,
+    }
 
 
 WORK_PERMIT = _permit_checks(Kind.WORK_PERMIT)
@@ -241,7 +256,10 @@ def waiver_refused(facts: TeacherFacts) -> str | None:
         }
     if facts.nationality not in countries:
         return str(
-            _("%(country)s is not among the countries whose native language is %(language)s")
+            _(
+                "%(country)s is not on the cited list of countries whose native language "
+                "is %(language)s (settings can add it)"
+            )
         ) % {"country": Country(facts.nationality).name, "language": language}
     if not (
         facts.degree_in_education_or_language
@@ -345,6 +363,16 @@ TEACHER_RULES = (
         WORK_PERMIT["extension"],
     ),
     Rule(
+        "teacher.work_permit.extension_late",
+        BLOCKING,
+        _(
+            "The work permit expires on %(expires)s: the extension was due by %(due)s "
+            "(30 days before) and is late."
+        ),
+        RESIDENCE_EXTENSION,
+        WORK_PERMIT["extension_late"],
+    ),
+    Rule(
         "teacher.work_permit.needed",
         WARNING,
         _("No valid work permit yet: it is needed before the teacher starts work."),
@@ -374,6 +402,16 @@ TEACHER_RULES = (
         ),
         RESIDENCE_EXTENSION,
         RESIDENCE_PERMIT["extension"],
+    ),
+    Rule(
+        "teacher.residence_permit.extension_late",
+        BLOCKING,
+        _(
+            "The residence permit expires on %(expires)s: the extension was due by %(due)s "
+            "(30 days before) and is late."
+        ),
+        RESIDENCE_EXTENSION,
+        RESIDENCE_PERMIT["extension_late"],
     ),
     Rule(
         "teacher.residence_permit.needed",

@@ -33,8 +33,14 @@ def _urgency(item: Deadline, today) -> tuple:
 def is_responsible(user, item: Deadline) -> bool:
     """Return whether `user` must act on the item: one of its responsible users, or, when it
     names none, a member of the office."""
-    if item.responsible:
-        return any(person is not None and person.pk == user.pk for person in item.responsible)
+    named = [
+        person
+        for person in item.responsible
+        if person is not None and person.is_active and person.has_perm(item.permission)
+    ]
+    if named:
+        return any(person.pk == user.pk for person in named)
+    # Nobody named, or nobody named who may see it (a manager without the permission): the office.
     return user.groups.filter(name=OFFICE_STAFF).exists()
 
 

@@ -1,5 +1,7 @@
 """Deadlines of the partners app: agreements in force that expire."""
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.registry import Deadline, register_deadlines
@@ -9,9 +11,13 @@ from partners.models import Agreement
 @register_deadlines
 def agreement_expiry(until):
     """Yield agreements in force whose validity ends by `until` (overdue ones included)."""
-    # Not yet acknowledged by the office (still recorded as in force), not auto-renewing.
+    # By the dates, whatever word is stored; once past, only those the office has not yet
+    # acknowledged by recording them as expired stay overdue. Auto-renewing ones roll over.
+    today = timezone.localdate()
     agreements = (
-        Agreement.objects.filter(status=Agreement.Status.IN_FORCE, valid_until__lte=until)
+        Agreement.objects.signed()
+        .filter(valid_until__lte=until)
+        .filter(Q(valid_until__gte=today) | Q(status=Agreement.Status.IN_FORCE))
         .exclude(renewal=Agreement.Renewal.AUTO)
         .select_related("institution")
     )

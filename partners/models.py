@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from foreign_affairs.attachments import AttachmentField
-from foreign_affairs.models import VersionedModel, dates_in_order
+from foreign_affairs.models import VersionedModel, add_months, dates_in_order
 from foreign_affairs.regions import is_belt_and_road, is_greater_bay_area, region_kind
 
 DORMANT_AFTER_DAYS = 365
@@ -166,6 +166,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.annotate(
             state=models.Case(
                 models.When(~Q(status__in=signed), then=models.F("status")),
+                models.When(valid_from__gt=on, then=models.Value(S.NOT_YET)),
                 models.When(renewal=Agreement.Renewal.AUTO, then=models.Value(S.IN_FORCE)),
                 models.When(valid_until__lt=on, then=models.Value(S.EXPIRED)),
                 models.When(
@@ -211,6 +212,7 @@ class Agreement(VersionedModel):
 
         DRAFT = "draft", _("draft")
         NEGOTIATING = "negotiating", _("negotiating")
+        NOT_YET = "not_yet", _("not yet in force")
         IN_FORCE = "in_force", _("in force")
         EXPIRING = "expiring", _("expiring")
         EXPIRED = "expired", _("expired")
@@ -307,7 +309,7 @@ class Agreement(VersionedModel):
             return end
         term = (end - self.valid_from) + timedelta(days=1) if self.valid_from else None
         while end < today:
-            end = end + term if term else end.replace(year=end.year + 1)
+            end = end + term if term else add_months(end, 12)  # 29 February → 28 February
         return end
 
     @property
@@ -318,6 +320,8 @@ class Agreement(VersionedModel):
         if self.status not in (self.Status.IN_FORCE, self.Status.EXPIRED):
             return self.status
         end, today = self.current_valid_until, timezone.localdate()
+        if self.valid_from and self.valid_from > today:
+            return self.State.NOT_YET
         if end and end < today:
             return self.State.EXPIRED
         if (

@@ -19,9 +19,12 @@ NEVER = date(1900, 1, 1)
 
 def _latest(model, relation: str, *dates: str) -> Coalesce:
     """Return the latest of `dates` of `model`'s rows related to the outer institution."""
-    rows = model._default_manager.filter(**{relation: OuterRef("pk")}).order_by()
+    rows = model._default_manager.filter(**{relation: OuterRef("pk")})
     values = [
-        Subquery(rows.annotate(day=Max(day)).values("day")[:1], output_field=DateField())
+        Subquery(
+            rows.exclude(**{f"{day}__isnull": True}).order_by(f"-{day}").values(day)[:1],
+            output_field=DateField(),
+        )
         for day in dates
     ]
     return (

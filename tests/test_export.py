@@ -193,3 +193,9 @@ def test_exporting_is_office_work(client, route, role):
         response = client.get(reverse(route.name), {"export": export_format})
         assert response.status_code == 403
         assert "Content-Disposition" not in response
+
+
+def test_an_unknown_export_format_shows_the_list(staff_client):
+    response = staff_client.get(reverse("partners:institution_list"), {"export": "garbage"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")

@@ -92,9 +92,14 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
     def get_queryset(self):
         return self.queryset.all()
 
+    def exporting(self) -> str | None:
+        """Return the export format asked for, if it is one the list offers (else None)."""
+        wanted = self.request.GET.get(self.export_trigger_param)
+        return wanted if wanted in self.export_formats else None
+
     def render_to_response(self, context, **kwargs):
         # Exporting Excel is office work (DESIGN §1): it needs the change permission.
-        if self.request.GET.get(self.export_trigger_param) and not context["can"]["change"]:
+        if self.exporting() and not context["can"]["change"]:
             raise PermissionDenied
         return super().render_to_response(context, **kwargs)
 
@@ -115,12 +120,12 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
 
     def get_table_kwargs(self):
         # Exports carry every filtered row, not just one page.
-        if self.request.GET.get(self.export_trigger_param):
+        if self.exporting():
             return {"exclude": self.exclude_columns}
         return {}
 
     def get_table_pagination(self, table):
-        if self.request.GET.get(self.export_trigger_param):
+        if self.exporting():
             return False
         return super().get_table_pagination(table)
 

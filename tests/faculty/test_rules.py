@@ -105,7 +105,7 @@ def test_a_permit_expiring_today_is_valid_yesterday_expired(kind):
         )
     )
     assert f"teacher.{name}.expired" not in today
-    assert today[f"teacher.{name}.extension"] == WARNING  # but the extension is overdue
+    assert today[f"teacher.{name}.extension_late"] == BLOCKING  # but the extension is late
     yesterday = TODAY - timedelta(days=1)
     expired = codes(
         facts(

@@ -212,7 +212,10 @@ def test_a_teacher_change_not_filed_in_10_days_is_the_managers_overdue_item(toda
     manager = user_in("office_staff")
     other = user_in("office_staff")
     change = TeacherChangeFactory(
-        changed_on=today - timedelta(days=12), filed_on=None, teacher__manager=manager
+        changed_on=today - timedelta(days=12),
+        filed_on=None,
+        teacher__manager=manager,
+        teacher__status="employed",
     )
     (item,) = [i for i in deadlines_for(manager) if i.obj == change]
     assert item.due_on == today - timedelta(days=2)
@@ -232,3 +235,19 @@ def test_a_report_in_review_is_the_leaders_deadline(settings):
     (item,) = [i for i in deadlines_for(leader) if i.obj == report]
     assert is_responsible(leader, item) and not is_responsible(staff, item)
     assert [i for i in deadlines_for(staff) if i.obj == report] == []  # may not approve
+
+
+def test_a_manager_who_may_not_see_the_item_leaves_it_to_the_office(today):
+    from foreign_affairs.selectors import deadlines_for, is_responsible
+    from tests.faculty.factories import TeacherChangeFactory
+
+    liaison = user_in("liaison")  # no faculty permission
+    office = user_in("office_staff")
+    change = TeacherChangeFactory(
+        changed_on=today - timedelta(days=12),
+        filed_on=None,
+        teacher__manager=liaison,
+        teacher__status="employed",
+    )
+    (item,) = [i for i in deadlines_for(office) if i.obj == change]
+    assert is_responsible(office, item) and not is_responsible(liaison, item)

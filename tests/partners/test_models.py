@@ -237,3 +237,39 @@ def test_a_partner_with_recent_activity_of_any_kind_is_not_dormant(activity):
     assert not annotated.dormant_warning(annotated.last_activity_on, annotated.has_current_tie)
     idle = institutions_with_activity().get(pk=InstitutionFactory(status="active", since=old).pk)
     assert idle.dormant_warning(idle.last_activity_on, idle.has_current_tie)
+
+
+@pytest.mark.django_db
+def test_the_latest_activity_is_the_latest_date_not_the_first_row():
+    from partners.selectors import institutions_with_activity
+    from tests.partners.factories import InteractionFactory
+
+    today = timezone.localdate()
+    partner = InstitutionFactory(status="active", since=today - timedelta(days=900))
+    InteractionFactory(institution=partner, date=today - timedelta(days=800))
+    InteractionFactory(institution=partner, date=today - timedelta(days=10))
+    InteractionFactory(institution=partner, date=today - timedelta(days=500))
+    annotated = institutions_with_activity().get(pk=partner.pk)
+    assert annotated.last_activity_on == today - timedelta(days=10)
+
+
+@pytest.mark.django_db
+def test_an_auto_renewing_agreement_ending_on_29_february_rolls_over():
+    from datetime import date
+
+    agreement = AgreementFactory(
+        status="in_force", renewal="auto", valid_from=None, valid_until=date(2024, 2, 29)
+    )
+    assert agreement.current_valid_until >= timezone.localdate()
+    assert agreement.state == Agreement.State.IN_FORCE
+
+
+@pytest.mark.django_db
+def test_an_agreement_not_started_yet_is_not_yet_in_force():
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    agreement = AgreementFactory(
+        status="in_force", valid_from=tomorrow, valid_until=tomorrow + timedelta(days=30)
+    )
+    assert agreement.state == Agreement.State.NOT_YET
+    assert Agreement.objects.with_state().get(pk=agreement.pk).state == "not_yet"
+    assert not Agreement.objects.expiring().filter(pk=agreement.pk).exists()
