@@ -100,6 +100,16 @@ class AgreementView(generic.ObjectView):
     queryset = Agreement.objects.select_related("institution")
     template_name = "partners/agreement_detail.html"
 
+    def get_fields(self):
+        # The status shown is today's, from the dates (the stored word is what was recorded).
+        rows = super().get_fields()
+        for row in rows:
+            if row["name"] == "status":
+                row["value"] = self.object.get_state_display()
+            elif row["name"] == "valid_until" and self.object.current_valid_until != row["value"]:
+                row["value"] = self.object.current_valid_until  # the current term of a renewal
+        return rows
+
 
 class AgreementEditView(generic.ObjectEditView):
     queryset = Agreement.objects.all()

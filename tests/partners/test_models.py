@@ -273,3 +273,23 @@ def test_an_agreement_not_started_yet_is_not_yet_in_force():
     assert agreement.state == Agreement.State.NOT_YET
     assert Agreement.objects.with_state().get(pk=agreement.pk).state == "not_yet"
     assert not Agreement.objects.expiring().filter(pk=agreement.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_agreement_page_shows_todays_state_not_the_stored_word(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    today = timezone.localdate()
+    agreement = AgreementFactory(
+        status="expired", valid_from=today - timedelta(days=100), valid_until=today + timedelta(60)
+    )
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="office_staff"))
+    client.force_login(user)
+    fields = {
+        row["name"]: row["value"]
+        for row in client.get(agreement.get_absolute_url()).context["fields"]
+    }
+    assert str(fields["status"]) == str(Agreement.State.EXPIRING.label)
