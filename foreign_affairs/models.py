@@ -153,8 +153,8 @@ class PersonalDataAccess(models.Model):
         return f"{self.user} · {self.object_repr}"
 
 
-class StateChange(models.Model):
-    """One transition of a record's workflow: who took which step, when, with what comment."""
+class RecordLink(models.Model):
+    """A link to any record of the portal (its kind and id)."""
 
     content_type = models.ForeignKey(
         "contenttypes.ContentType",
@@ -163,6 +163,14 @@ class StateChange(models.Model):
     )
     object_id = models.PositiveBigIntegerField(_("record id"))
     content_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+
+
+class StateChange(RecordLink):
+    """One transition of a record's workflow: who took which step, when, with what comment."""
+
     transition = models.CharField(_("step"), max_length=50)
     source = models.CharField(_("from state"), max_length=30)
     target = models.CharField(_("to state"), max_length=30)
@@ -200,7 +208,7 @@ class InboxQuerySet(models.QuerySet):
         return self.update(closed_at=timezone.now())
 
 
-class InboxItem(models.Model):
+class InboxItem(RecordLink):
     """A record waiting for one user to act on it (who acts next after a workflow step).
 
     Opened by the step that hands the record over, closed by the next step taken on it.
@@ -212,13 +220,6 @@ class InboxItem(models.Model):
         related_name="inbox_items",
         verbose_name=_("recipient"),
     )
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        on_delete=models.CASCADE,
-        verbose_name=_("kind of record"),
-    )
-    object_id = models.PositiveBigIntegerField(_("record id"))
-    content_object = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("record"), max_length=200)
     url = models.CharField(_("link"), max_length=300)
     task = models.CharField(_("task"), max_length=200)
@@ -258,7 +259,7 @@ def add_months(day, months: int):
     )
 
 
-class ReminderSent(models.Model):
+class ReminderSent(RecordLink):
     """A reminder e-mailed to a user about one deadline at one stage: sent once, never again."""
 
     user = models.ForeignKey(
@@ -267,12 +268,6 @@ class ReminderSent(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        on_delete=models.CASCADE,
-        verbose_name=_("kind of record"),
-    )
-    object_id = models.PositiveBigIntegerField(_("record id"))
     due_on = models.DateField(_("due on"))
     stage = models.PositiveSmallIntegerField(_("days before (0: due or overdue)"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
