@@ -4,14 +4,13 @@ As for the yearly report (reports/pdf.py), the HTML is the single source of the 
 the page the office prints is the page WeasyPrint turns into the PDF.
 """
 
-import re
-
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from exchanges.models import TripKind, Visit, VisitMember
+from foreign_affairs.attachments import safe_filename
 from foreign_affairs.compliance import findings
 
 # The form is an official Chinese document whatever language its reader browses in: country
@@ -63,5 +62,5 @@ def approval_sheet_pdf(visit: Visit) -> bytes:
 
 def approval_sheet_filename(visit: Visit) -> str:
     """Return the PDF's file name, 出访审批表-<title>.pdf, safe on every file system."""
-    title = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", visit.title).strip(" .")
+    title = safe_filename(visit.title)
     return f"出访审批表-{title or visit.pk}.pdf"

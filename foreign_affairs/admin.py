@@ -162,8 +162,21 @@ class DomainStackedInline(WorkflowReadOnlyMixin, admin.StackedInline):
     show_change_link = True
 
 
+class RecordOnlyAdmin(admin.ModelAdmin):
+    """An admin of records that are evidence: readable, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(RecordOnlyAdmin):
     """The access log is evidence: readable by administrators, never changed."""
 
     list_display = ("accessed_at", "user", "content_type", "object_repr", "fields", "path")
@@ -172,18 +185,9 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "user__username")
     date_hierarchy = "accessed_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StateChange)
-class StateChangeAdmin(admin.ModelAdmin):
+class StateChangeAdmin(RecordOnlyAdmin):
     """Every workflow step taken: who, when, from which state to which, with what comment."""
 
     list_display = ("at", "user", "content_type", "object_id", "transition", "source", "target")
@@ -192,18 +196,9 @@ class StateChangeAdmin(admin.ModelAdmin):
     search_fields = ("comment", "user__username")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(InboxItem)
-class InboxItemAdmin(admin.ModelAdmin):
+class InboxItemAdmin(RecordOnlyAdmin):
     """Who was asked to act on what, and when it was done (read-only)."""
 
     list_display = ("created", "recipient", "task", "object_repr", "actor", "closed_at")
@@ -211,9 +206,3 @@ class InboxItemAdmin(admin.ModelAdmin):
     list_select_related = ("recipient", "actor")
     search_fields = ("task", "object_repr", "recipient__username")
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

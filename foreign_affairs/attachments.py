@@ -5,6 +5,7 @@ names; and downloaded only through `attachment_download`, which checks the user'
 permission on the owning record (media files are never served publicly).
 """
 
+import re
 import uuid
 
 import filetype
@@ -27,6 +28,11 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
+
+
+def safe_filename(text: str) -> str:
+    """Return `text` without the characters no file system accepts (may return "")."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", text).strip(" .")
 
 
 def detected_extension(file) -> str | None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 
+from foreign_affairs.attachments import safe_filename
 from foreign_affairs.numbering import chinese_numeral
 from reports.models import AnnualReport, ReportPart, ReportSection
 
@@ -150,5 +151,5 @@ def render_report_pdf(
 
 def report_filename(report: AnnualReport) -> str:
     """Return the PDF's file name: the report's title, safe on every file system."""
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", report.title).strip(" .")
+    name = safe_filename(report.title)
     return f"{name or f'{report.year}年外事工作总结'}.pdf"
