@@ -4,7 +4,6 @@ The HTML is the single source of the layout: the web preview shows it and WeasyP
 it, so what leadership reads on screen is what they download.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,61 +12,53 @@ from django.template.loader import render_to_string
 
 from foreign_affairs.attachments import safe_filename
 from foreign_affairs.numbering import chinese_numeral
+from reports.blocks import DATE, SIGNATURE, Block, parse_blocks
 from reports.models import AnnualReport, ReportPart, ReportSection
 
 CONFIDENTIALITY_MARKS = {AnnualReport.Confidentiality.INTERNAL: "内部资料"}
 
-# "（一）…。" is a level-2 lead-in (楷体), "1." a level-3 one (bold 仿宋): up to the first 。
-LEADIN_RE = re.compile(r"^(（[一二三四五六七八九十]+）[^。！？]*[。！？]?)(.*)$", re.S)
-NUMBERED_RE = re.compile(r"^(\d{1,2}[.．](?!\d)[^。！？]*[。！？]?)(.*)$", re.S)
 TITLE_LINKS = "及和与暨"
 TITLE_LINE_CHARS = 18  # a 22 pt title line holds 20 characters; break longer titles at "及"
-
-
-@dataclass
-class Paragraph:
-    """A paragraph of body text; `lead` is its "（一）…。" or "1. …。" lead-in, if any."""
-
-    text: str
-    lead: str = ""
-    level: int = 0  # 2 for "（一）", 3 for "1."
 
 
 @dataclass
 class RenderedSection:
     number: str
     title: str
-    paragraphs: list[Paragraph]
+    blocks: list[Block]
 
 
 @dataclass
 class RenderedPart:
     number: str
     title: str
-    intro: list[Paragraph]
+    intro: list[Block]
     sections: list[RenderedSection] = field(default_factory=list)
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    """Split a body into paragraphs at blank lines; recognise the lead-in of each."""
-    result = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        # A line break typed inside a paragraph: no gap in Chinese, one space between words.
-        block = re.sub(r"\s*\n\s*", _line_joiner, block.strip())
-        if not block:
-            continue
-        for pattern, level in ((LEADIN_RE, 2), (NUMBERED_RE, 3)):
-            if match := pattern.match(block):
-                result.append(Paragraph(text=match.group(2), lead=match.group(1), level=level))
-                break
+@dataclass
+class Signoff:
+    """发文机关署名 and 成文日期 drawn together, as GB/T 9704 §7.3.5 places them."""
+
+    signature: str = ""
+    date: str = ""
+    kind: str = "signoff"
+
+
+def paragraphs(text: str) -> list[Block | Signoff]:
+    """The blocks of a body as drawn: a signature and the date under it form one `Signoff`."""
+    drawn: list[Block | Signoff] = []
+    for block in parse_blocks(text):
+        previous = drawn[-1] if drawn else None
+        if block.kind == DATE and isinstance(previous, Signoff) and not previous.date:
+            previous.date = block.text
+        elif block.kind == SIGNATURE:
+            drawn.append(Signoff(signature=block.text))
+        elif block.kind == DATE:
+            drawn.append(Signoff(date=block.text))
         else:
-            result.append(Paragraph(text=block))
-    return result
-
-
-def _line_joiner(match: re.Match) -> str:
-    before, after = match.string[: match.start()][-1:], match.string[match.end() :][:1]
-    return " " if before.isascii() and after.isascii() else ""
+            drawn.append(block)
+    return drawn
 
 
 def title_lines(title: str) -> list[str]:
@@ -105,7 +96,7 @@ def _rendered_parts(report: AnnualReport) -> list[RenderedPart]:
                 RenderedSection(
                     number=chinese_numeral(number),
                     title=section.title,
-                    paragraphs=paragraphs(section.body),
+                    blocks=paragraphs(section.body),
                 )
                 for number, section in enumerate(part.sections.all(), start=1)
             ],

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai
-          poppler-utils chromium gettext)
+          poppler-utils chromium gettext libreoffice-writer-nogui)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

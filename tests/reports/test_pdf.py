@@ -302,10 +302,10 @@ def test_paragraph_lead_ins():
     first, second, third, fourth = paragraphs(
         "（一）加强领导。学校成立领导小组。\n\n1.完善制度。修订办法。\n\n（二）存在问题\n\n普通段落"
     )
-    assert (first.lead, first.text, first.level) == ("（一）加强领导。", "学校成立领导小组。", 2)
-    assert (second.lead, second.text, second.level) == ("1.完善制度。", "修订办法。", 3)
-    assert (third.lead, third.text) == ("（二）存在问题", "")
-    assert (fourth.lead, fourth.text, fourth.level) == ("", "普通段落", 0)
+    assert (first.lead, first.body, first.level) == ("（一）加强领导。", "学校成立领导小组。", 2)
+    assert (second.lead, second.body, second.level) == ("1.完善制度。", "修订办法。", 3)
+    assert (third.lead, third.body) == ("（二）存在问题", "")
+    assert (fourth.lead, fourth.body, fourth.level) == ("", "普通段落", 0)
 
 
 def test_line_breaks_inside_a_paragraph():
