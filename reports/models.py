@@ -51,6 +51,14 @@ class AnnualReport(WorkflowLockedMixin, VersionedModel):
         default=Confidentiality.NONE,
         blank=True,
     )
+    append_statistics = models.BooleanField(
+        _("append the statistics"),
+        default=True,
+        help_text=_(
+            "Print the statistics of the year's records after the text. Off for imported "
+            "reports; a year without records never prints them."
+        ),
+    )
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -163,8 +171,8 @@ class ReportSection(WorkflowLockedMixin, VersionedModel):
         _("body"),
         blank=True,
         help_text=_(
-            "Paragraphs separated by blank lines; start a paragraph with （一） or 1. "
-            "for a lead-in."
+            "Blocks separated by blank lines: paragraphs (start one with （一）, 1. or （1） "
+            "for a lead-in), tables, salutation, attachments, signature and date."
         ),
     )
 

@@ -19,6 +19,34 @@ def report_statistics_html(report: AnnualReport) -> str:
     return statistics_html(report_statistics(report))
 
 
+def statistics_are_empty(stats: dict) -> bool:
+    """True when every category of the statistics counts nothing (a year without records)."""
+
+    def totals(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "total" and isinstance(item, int | float):
+                    yield item
+                else:
+                    yield from totals(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from totals(item)
+
+    return not any(totals(stats.get("categories", {})))
+
+
+def appendix_html(report: AnnualReport, stats: dict | None = None) -> str:
+    """The statistics appendix printed after the text (PDF, preview): empty when the report
+    leaves it out (`append_statistics`, off for imported reports) or when it counts nothing."""
+    from reports.statistics import statistics_html
+
+    if not report.append_statistics:
+        return ""
+    stats = report_statistics(report) if stats is None else stats
+    return "" if statistics_are_empty(stats) else statistics_html(stats)
+
+
 def report_pdf_bytes(report: AnnualReport) -> bytes:
     """Return the PDF: exactly the archived bytes of an approved report, else a fresh render
     (with the 草稿 watermark unless the report is approved)."""
@@ -27,4 +55,4 @@ def report_pdf_bytes(report: AnnualReport) -> bytes:
     if report.status == AnnualReport.Status.APPROVED and report.pdf_file:
         with report.pdf_file.open("rb") as archived:
             return archived.read()
-    return render_report_pdf(report, statistics_html=report_statistics_html(report))
+    return render_report_pdf(report, statistics_html=appendix_html(report))

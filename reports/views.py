@@ -83,7 +83,7 @@ class ReportPreviewView(ReportPermissionMixin, View):
         html = render_report_html(
             report,
             draft=report.status != AnnualReport.Status.APPROVED,
-            statistics_html=output.report_statistics_html(report),
+            statistics_html=output.appendix_html(report),
         )
         return HttpResponse(html)
 
@@ -165,6 +165,8 @@ class ReportImportView(ReportPermissionMixin, FormView):
             form.add_error("file", error)
             return self.form_invalid(form)
         messages.success(self.request, _("Imported the report “%(report)s”.") % {"report": report})
+        for notice in report.import_notices:
+            messages.warning(self.request, notice)
         return redirect(report.get_absolute_url())
 
 

@@ -19,13 +19,15 @@ S = AnnualReport.Status
 
 def freeze_and_archive(report, data, user) -> None:
     """Freeze the year's statistics and archive the approved PDF (not yet saved)."""
+    from reports.output import appendix_html
     from reports.pdf import render_report_pdf, report_filename
-    from reports.statistics import report_statistics, statistics_html
+    from reports.statistics import report_statistics
 
     report.statistics = report_statistics(report.year)
     report.approved_by = user
     report.approved_at = timezone.now()
-    pdf = render_report_pdf(report, draft=False, statistics_html=statistics_html(report.statistics))
+    statistics = appendix_html(report, report.statistics)
+    pdf = render_report_pdf(report, draft=False, statistics_html=statistics)
     report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     report.pdf_file.save(report_filename(report), ContentFile(pdf), save=False)
 

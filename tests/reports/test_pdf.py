@@ -3,6 +3,7 @@
 import io
 import re
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -423,14 +424,27 @@ def test_export_without_output_uses_the_title(db, tmp_path, monkeypatch):
     assert Path(tmp_path / f"{TITLE}.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_export_appends_the_statistics_by_default(db, tmp_path):
+def test_the_statistics_appendix_follows_the_report(db, tmp_path):
+    """Imported: no appendix; switched on with records of the year: appended; switched on
+    for a year without records: still no pages of zeros."""
+    from tests.reports.factories import TrainingFactory
+
     call_command("import_report", str(SAMPLE), "--year", "2020", verbosity=0)
-    for name, options in (("plain.pdf", ["--no-statistics"]), ("full.pdf", [])):
-        call_command("export_report", "2020", "-o", str(tmp_path / name), *options, verbosity=0)
-    plain = pypdf.PdfReader(tmp_path / "plain.pdf")
-    full = pypdf.PdfReader(tmp_path / "full.pdf")
-    assert len(full.pages) > len(plain.pages)
-    assert_every_sentence_in_order((tmp_path / "full.pdf").read_bytes())
+    report = AnnualReport.objects.get(year=2020)
+    assert report.append_statistics is False
+
+    def pages(name: str, *options: str) -> int:
+        output = tmp_path / name
+        call_command("export_report", "2020", "-o", str(output), *options, verbosity=0)
+        return len(pypdf.PdfReader(output).pages)
+
+    plain = pages("imported.pdf")
+    AnnualReport.objects.filter(pk=report.pk).update(append_statistics=True)
+    assert pages("no-records.pdf") == plain  # all zeros: nothing appended
+    TrainingFactory(date=date(2020, 6, 20))
+    assert pages("with-records.pdf") > plain
+    assert pages("left-out.pdf", "--no-statistics") == plain
+    assert_every_sentence_in_order((tmp_path / "with-records.pdf").read_bytes())
 
 
 def test_export_of_a_missing_year(db, tmp_path):

@@ -280,6 +280,7 @@ def test_approval_renders_the_statistics_into_the_pdf(in_review, leader, pdf_mod
         return real(report, **kwargs)
 
     monkeypatch.setattr(pdf_module, "render_report_pdf", spy)
+    InteractionFactory(date=date(2020, 7, 1))  # a year with records prints its statistics
     services.report_approve(report=in_review, user=leader)
     assert len(calls) == 1
     assert calls[0]["draft"] is False

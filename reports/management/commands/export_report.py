@@ -55,6 +55,6 @@ def _archived(report: AnnualReport) -> bytes | None:
 
 
 def _statistics_html(report: AnnualReport) -> str:
-    from reports.output import report_statistics_html
+    from reports.output import appendix_html
 
-    return report_statistics_html(report)
+    return appendix_html(report)

@@ -7,12 +7,13 @@ from reports.importer import ReportImportError, report_import
 
 class Command(BaseCommand):
     help = (
-        "Import a yearly report from a .txt (UTF-8, UTF-8 with BOM or GB18030) or .docx file: "
-        "title, preface, parts (第一部分…) and sections (一、…)."
+        "Import a yearly report from a .txt (UTF-8, UTF-8 with BOM or GB18030), .docx, or "
+        ".doc/.wps/.rtf/.odt file (through LibreOffice): title, preface, parts (第一部分…), "
+        "sections (一、…) and their blocks."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the .txt or .docx file")
+        parser.add_argument("file", help="the .txt, .docx, .doc, .wps, .rtf or .odt file")
         parser.add_argument("--year", type=int, required=True, help="the year the report is for")
         parser.add_argument(
             "--replace",
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             self.stderr.write(
                 _("Warning: the title does not mention %(year)s; check the year.") % {"year": year}
             )
+        for notice in report.import_notices:
+            self.stderr.write(notice)
         if verbosity > 0:
             self.stdout.write(self.style.SUCCESS(self._summary(report)))
 
