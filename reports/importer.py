@@ -72,6 +72,7 @@ DATE_LINE_RE = re.compile(
     r"([\d一二三四五六七八九十]{1,3}日)?$"
 )
 ATTACHMENTS_RE = re.compile(r"^附\s*件\s*[：:]\s*(.*)$")
+ATTACHMENT_PAGE_RE = re.compile(r"^附\s*件\s*\d{0,2}$")
 ATTACHMENT_ITEM_RE = re.compile(r"^\d{1,2}\s*[.．、]")
 CONTACT_RE = re.compile(r"^(联系人|联系电话|电话|传真|邮箱|电子邮箱|地址)[：:]")
 SALUTATION_RE = re.compile(r"^[^。，；！？,;]{2,40}[：:]$")
@@ -327,7 +328,6 @@ def _take_title(lines: list[SourceLine]) -> tuple[str, list[SourceLine]]:
     if not count:
         return "", lines
     following = lines[count] if count < len(lines) else None
-    last = lines[count - 1].text
     if following and not following.is_table and CONTINUATION_RE.match(following.text):
         # The "title" runs on into the next line: a sentence cut by the copy, not a title.
         count -= 1
@@ -376,6 +376,13 @@ def _is_attachment_item(line: SourceLine) -> bool:
 def _mark_signoff(items: list[_Item]) -> None:
     """The date at the end (成文日期) and the issuing office above it (发文机关署名)."""
     end = len(items)
+    for index in range(1, len(items)):
+        # 附件 pages after the date: "附件1" alone on its line starts them.
+        if ATTACHMENT_PAGE_RE.match(items[index].text) and DATE_LINE_RE.match(
+            items[index - 1].text
+        ):
+            end = index
+            break
     while end and items[end - 1].kind == ATTACHMENTS:
         end -= 1  # 附件说明 written after the signature
     if not end:

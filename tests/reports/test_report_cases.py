@@ -257,3 +257,13 @@ def test_case_inputs_are_those_of_the_shared_folder():
         pytest.skip("the shared folder is not next to this clone")
     for path in CASES.iterdir():
         assert path.read_bytes() == (shared / path.name).read_bytes(), path.name
+
+
+def test_signature_and_date_before_attachment_pages():
+    from reports.importer import parse_report_text
+
+    text = "一、报送要求\n请按时报送。\n国际交流合作处\n2023年12月20日\n附件1\n因公出国计划申报表\n"
+    (part,) = parse_report_text(text).parts
+    kinds = [(b.kind, b.text) for b in blocks(part.sections[0].body)]
+    assert kinds[1:3] == [(SIGNATURE, "国际交流合作处"), (DATE, "2023年12月20日")]
+    assert kinds[3:] == [(PARAGRAPH, "附件1"), (PARAGRAPH, "因公出国计划申报表")]
