@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:year>/", views.AnnualReportView.as_view(), name="annualreport"),
     path("<int:year>/preview/", views.ReportPreviewView.as_view(), name="annualreport_preview"),
     path("<int:year>/pdf/", views.ReportPdfView.as_view(), name="annualreport_pdf"),
+    path("<int:year>/docx/", views.ReportDocxView.as_view(), name="annualreport_docx"),
     path(
         "<int:year>/statistics.xlsx",
         views.ReportStatisticsXlsxView.as_view(),

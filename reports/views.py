@@ -101,6 +101,20 @@ class ReportPdfView(ReportPermissionMixin, View):
         return response
 
 
+class ReportDocxView(ReportPermissionMixin, View):
+    """The report as a Word document (text only, no statistics) for the office to edit."""
+
+    def get(self, request, year):
+        from reports.docx_export import DOCX_CONTENT_TYPE, render_report_docx, report_docx_filename
+
+        report = self.get_report()
+        response = HttpResponse(render_report_docx(report), content_type=DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            True, report_docx_filename(report)
+        )
+        return response
+
+
 class ReportStatisticsXlsxView(ReportPermissionMixin, View):
     """统计报表: one sheet per category an education authority asks for."""
 

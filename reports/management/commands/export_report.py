@@ -6,11 +6,14 @@ from django.utils.translation import gettext as _
 from reports.models import AnnualReport
 from reports.pdf import render_report_pdf, report_filename
 
+SUFFIXES = (".pdf", ".docx")
+
 
 class Command(BaseCommand):
     help = (
         "Write the PDF of a yearly report: an approved report's archived file, "
-        "otherwise rendered now (a draft carries the 草稿 watermark)."
+        "otherwise rendered now (a draft carries the 草稿 watermark); with -o FILE.docx, "
+        "the report as a Word document to edit (text only, no statistics)."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o",
             "--output",
-            help="the PDF file to write (default: the report's title .pdf in this folder)",
+            help=(
+                "the file to write, .pdf or .docx by its suffix "
+                "(default: the report's title .pdf in this folder)"
+            ),
         )
         parser.add_argument(
             "--no-statistics",
@@ -27,13 +33,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, output=None, no_statistics=False, verbosity=1, **options):
+        suffix = Path(output).suffix.lower() if output else ".pdf"
+        if suffix not in SUFFIXES:
+            raise CommandError(
+                _("Cannot write %(path)s: the file name must end in .pdf or .docx.")
+                % {"path": output}
+            )
         report = AnnualReport.objects.filter(year=year).first()
         if report is None:
             raise CommandError(_("There is no report for %(year)s.") % {"year": year})
-        data = _archived(report)
-        if data is None:
-            statistics = "" if no_statistics else _statistics_html(report)
-            data = render_report_pdf(report, statistics_html=statistics)
+        if suffix == ".docx":
+            from reports.docx_export import render_report_docx
+
+            data = render_report_docx(report)
+        else:
+            data = _archived(report)
+            if data is None:
+                statistics = "" if no_statistics else _statistics_html(report)
+                data = render_report_pdf(report, statistics_html=statistics)
         path = Path(output or report_filename(report))
         try:
             path.write_bytes(data)
