@@ -80,6 +80,10 @@ TEMPLATES = [
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var/db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+# The report's block editor posts one field per table cell: a section with a 60 × 20 table
+# and its other blocks is a few thousand fields (Django's default stops at 1,000).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.forms import PortalForm
+from reports.block_forms import blocks_field
 from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
 
@@ -39,15 +40,16 @@ class TrainingForm(PortalForm):
 
 class ReportForm(PortalForm):
     wide_fields = ("title", "preface")
+    preface = blocks_field(AnnualReport, "preface")
 
     class Meta:
         model = AnnualReport
-        fields = ("title", "preface", "confidentiality", "version")
-        widgets = {"preface": forms.Textarea(attrs={"rows": 5})}
+        fields = ("title", "preface", "confidentiality", "append_statistics", "version")
 
 
 class ReportPartForm(PortalForm):
     wide_fields = ("title", "intro")
+    intro = blocks_field(ReportPart, "intro")
 
     class Meta:
         model = ReportPart
@@ -56,11 +58,11 @@ class ReportPartForm(PortalForm):
 
 class ReportSectionForm(PortalForm):
     wide_fields = ("title", "body")
+    body = blocks_field(ReportSection, "body")
 
     class Meta:
         model = ReportSection
         fields = ("title", "body", "version")
-        widgets = {"body": forms.Textarea(attrs={"rows": 18})}
 
 
 def _year_field():
@@ -80,8 +82,13 @@ class NewReportForm(forms.Form):
 class ReportImportForm(forms.Form):
     file = forms.FileField(
         label=_("report file"),
-        help_text=_("A .txt file (UTF-8 or GB18030) or a .docx file."),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".txt,.docx"}),
+        help_text=_(
+            "A Word file (.docx, or .doc, .wps, .rtf, .odt: converted with LibreOffice) or a "
+            ".txt file (UTF-8 or GB18030)."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".docx,.doc,.wps,.rtf,.odt,.txt"}
+        ),
     )
     year = _year_field()
     replace = forms.BooleanField(

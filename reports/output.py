@@ -24,14 +24,13 @@ def statistics_are_empty(stats: dict) -> bool:
 
     def totals(value):
         if isinstance(value, dict):
-            for key, item in value.items():
-                if key == "total" and isinstance(item, int | float):
-                    yield item
-                else:
-                    yield from totals(item)
+            for item in value.values():
+                yield from totals(item)
         elif isinstance(value, list):
             for item in value:
                 yield from totals(item)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            yield value
 
     return not any(totals(stats.get("categories", {})))
 
