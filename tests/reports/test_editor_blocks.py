@@ -367,3 +367,10 @@ def test_a_table_of_the_largest_size(client, section, settings):
     data.update({f"body-7-cell-{r}-{c}": f"{r}.{c}" for r in range(60) for c in range(20)})
     assert post(client, section, data).status_code == 302
     assert parse_blocks(section.body)[-1].rows[59][19] == "59.19"
+
+
+def test_the_editor_overview_shows_bodies_without_markers():
+    from reports.templatetags.report_blocks import plain_body
+
+    text = "〔主送〕各单位：\n\n| 类别 | 2023年 |\n| 合计 | 5 |\n\n〔署名〕国际交流合作处"
+    assert plain_body(text) == "各单位： 类别｜2023年 合计｜5 国际交流合作处"
