@@ -4,6 +4,8 @@ The HTML is the single source of the layout: the web preview shows it and WeasyP
 it, so what leadership reads on screen is what they download.
 """
 
+import re
+import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -128,6 +130,93 @@ def render_report_html(report: AnnualReport, *, draft: bool, statistics_html: st
     )
 
 
+# --- justification of Chinese text -----------------------------------------------------------
+# WeasyPrint (as of 70.0) justifies a line by widening its spaces only: layout.inline.justify_line
+# spreads the spare width over the U+0020 and U+00A0 that count_expandable_spaces finds, and
+# text.line_break.Layout.set_text(justify=True) widens them by a Pango letter-spacing
+# attribute when the line is drawn. Chinese has no spaces, so a line broken a character early
+# (a closing mark kept off the next line's start, a Latin word, a number) ended short of the
+# right margin. These hooks make every CJK character (and full-width mark) an opportunity too,
+# as CSS `text-justify: inter-character` asks, each widened by the same letter-spacing. The
+# space is drawn as glyph advance (a TJ offset): the PDF's text is unchanged, copying it gives
+# the characters as written, and line breaking (kinsoku included) is not touched.
+# "—" and "…" are left out so that "——" and "……" stay joined.
+CJK_CHARACTERS = (
+    "\u00b7\u2018\u2019\u201c\u201d\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\U00020000-\U0003ffff"
+)
+CJK_JUSTIFIABLE = re.compile(f"[{CJK_CHARACTERS}]")
+CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
+_justification = threading.Lock()
+_justification_hooks: list = []
+
+
+def justify_cjk() -> None:
+    """Make WeasyPrint's `text-align: justify` spread space between CJK characters (once)."""
+    with _justification:
+        if _justification_hooks:
+            return
+        from weasyprint.formatting_structure.boxes import InlineBox, LineBox, TextBox
+        from weasyprint.layout import inline
+        from weasyprint.text import line_break
+        from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+        names = ("count_expandable_spaces", "justify_line", "add_word_spacing")
+        if not all(hasattr(inline, name) for name in names):  # another WeasyPrint: as it is
+            return
+        count_spaces, set_text = inline.count_expandable_spaces, line_break.Layout.set_text
+
+        def text_boxes(box):
+            """The text boxes of a line, as justification walks them."""
+            if isinstance(box, TextBox):
+                yield box
+            elif isinstance(box, (LineBox, InlineBox)):
+                for child in box.children:
+                    if child.is_in_normal_flow():
+                        yield from text_boxes(child)
+
+        def count_expandable_spaces(box):
+            count = count_spaces(box)  # recurses into inline boxes through this hook
+            if isinstance(box, TextBox):
+                count += len(CJK_JUSTIFIABLE.findall(box.text))
+            return count
+
+        def justify_line(context, line, extra_width):
+            texts = [box.text for box in text_boxes(line) if box.text]
+            if not texts:
+                return
+            # Pango gives a character half its letter-spacing on either side and drops the
+            # outer half at each end of a line: the line's first and last count for half.
+            ends = CJK_JUSTIFIABLE.match(texts[0][0]), CJK_JUSTIFIABLE.match(texts[-1][-1])
+            count = count_expandable_spaces(line) - 0.5 * sum(map(bool, ends))
+            if count > 0:
+                inline.add_word_spacing(context, line, extra_width / count, 0)
+
+        def set_justified_text(self, text, justify=False):
+            set_text(self, text, justify)
+            extra = self.justification_spacing if justify else 0
+            if not extra or not CJK_JUSTIFIABLE.search(self.text):
+                return
+            # set_text has set the attributes (the extra width made its word spacing
+            # non-zero); Pango reads them when the layout's line is first asked for.
+            attributes = pango.pango_layout_get_attributes(self.layout)
+            if attributes == ffi.NULL:
+                return
+            letter_spacing = self.style["letter_spacing"]
+            letter_spacing = 0 if letter_spacing == "normal" else letter_spacing
+            spacing = int((letter_spacing + extra) * TO_UNITS)
+            for run in CJK_RUN.finditer(self.text):  # Pango spaces each character of a run
+                start = len(self.text[: run.start()].encode())
+                attribute = pango.pango_attr_letter_spacing_new(spacing)
+                attribute.start_index, attribute.end_index = start, start + len(run[0].encode())
+                pango.pango_attr_list_change(attributes, attribute)
+
+        inline.count_expandable_spaces = count_expandable_spaces
+        inline.justify_line = justify_line
+        line_break.Layout.set_text = set_justified_text
+        _justification_hooks.extend([count_expandable_spaces, justify_line, set_justified_text])
+
+
 def render_report_pdf(
     report: AnnualReport, *, draft: bool | None = None, statistics_html: str = ""
 ) -> bytes:
@@ -137,6 +226,7 @@ def render_report_pdf(
     if draft is None:
         draft = report.status != AnnualReport.Status.APPROVED
     html = render_report_html(report, draft=draft, statistics_html=statistics_html)
+    justify_cjk()
     return HTML(string=html).write_pdf()
 
 

@@ -222,10 +222,15 @@ def test_date_field_and_right_aligned_signature(db):
     ]
     with pdfplumber.open(io.BytesIO(render_report_pdf(report, draft=False))) as pdf:
         words = pdf.pages[0].extract_words()
+    # GB/T 9704-2012 §7.3.5.2: the date (longer than the signature less two characters)
+    # ends two characters from the right edge; the signature starts two characters left of it.
+    char = 16 - 0.21
     right = (28 + 156) * 72 / 25.4
-    for text in ("国际交流合作处", "2023年12月20日"):
-        word = next(w for w in words if w["text"] == text)
-        assert right - word["x1"] < 40  # right-aligned, two characters in from the edge
+    signature = next(w for w in words if w["text"] == "国际交流合作处")
+    date = next(w for w in words if w["text"] == "2023年12月20日")
+    mm = 72 / 25.4
+    assert abs(date["x1"] - (right - 2 * char)) < mm
+    assert abs(signature["x0"] - (date["x0"] - 2 * char)) < mm
 
 
 def test_tables_merged_and_equal_cells(db):
