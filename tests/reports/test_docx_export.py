@@ -131,14 +131,17 @@ def test_the_page_is_a4_with_the_gbt_9704_margins_and_grid(document):
     for length, expected in zip(measured, (210, 297, 37, 35, 28, 26), strict=True):
         assert mm(length) == pytest.approx(expected, abs=0.5)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
-    line_pitch, char_space = int(grid.get(qn("w:linePitch"))), int(grid.get(qn("w:charSpace")))
+    assert grid.get(qn("w:type")) == "lines"
+    line_pitch = int(grid.get(qn("w:linePitch")))
     # 22 lines of 28 characters in the 225 × 156 mm text block (Word counts whole pitches).
     height_pt = Length(section.page_height - section.top_margin - section.bottom_margin).pt
     width_pt = Length(section.page_width - section.left_margin - section.right_margin).pt
     assert int(height_pt * 20 / line_pitch) == 22
     assert line_pitch == 579
-    assert int(width_pt / (16 + char_space / 4096)) == 28
+    body = document.styles["正文"].element.rPr
+    condense = int(body.find(qn("w:spacing")).get(qn("w:val")))
+    assert condense < 0
+    assert int(width_pt / (16 + condense / 20)) == 28  # 28 condensed characters a line
 
 
 def test_the_footers_number_odd_pages_right_and_even_pages_left_with_a_page_field(document):
