@@ -530,9 +530,12 @@ def _build(title: str, items: list[_Item]) -> ParsedReport:
         else:
             texts.append(item)
     if not parts:
-        # Without parts or sections the whole text is one summary part.
+        # Without parts or sections the whole text is one part.
         parts.append((ParsedPart(kind=ReportPart.Kind.SUMMARY, title=""), preface, []))
         preface = []
+    if len(parts) == 1 and not parts[0][0].title:
+        # One part without a heading: a plan when the title says so ("…2022年外事工作计划").
+        parts[0][0].kind = _part_kind(title, 1)
     return ParsedReport(
         title=title,
         preface=_blocks_text(preface),

@@ -272,3 +272,9 @@ def test_signature_and_date_before_attachment_pages():
     kinds = [(b.kind, b.text) for b in blocks(part.sections[0].body)]
     assert kinds[1:3] == [(SIGNATURE, "国际交流合作处"), (DATE, "2023年12月20日")]
     assert kinds[3:] == [(PARAGRAPH, "附件1"), (PARAGRAPH, "因公出国计划申报表")]
+
+
+def test_a_single_part_is_a_plan_when_the_title_says_so():
+    result = parsed("content-control-and-tracked-changes.docx")
+    (part,) = result.parts
+    assert part.kind == ReportPart.Kind.PLAN
