@@ -40,6 +40,10 @@ from django.utils.translation import gettext_lazy as _
 from reports.blocks import (
     ATTACHMENTS,
     KIND_CHOICES,
+    MAX_BLOCKS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    MAX_TEXT,
     MERGE_LEFT,
     MERGE_UP,
     PARAGRAPH,
@@ -49,10 +53,8 @@ from reports.blocks import (
     parse_blocks,
 )
 
-MAX_BLOCKS = 500
-MAX_ROWS = 60
-MAX_COLUMNS = 20
-MAX_TEXT = 20_000
+MAX_ROWS = MAX_TABLE_ROWS
+MAX_COLUMNS = MAX_TABLE_COLUMNS
 MAX_ORDER = 99_999
 NEW_TABLE_SIZE = 3  # a new table starts as 3 × 3 empty cells
 KINDS = {kind for kind, _label in KIND_CHOICES}

@@ -44,6 +44,13 @@ KIND_CHOICES = [
     (DATE, _("date (成文日期)")),
 ]
 
+# What a body may hold: the editor's limits, held by the importer too (a body it could not
+# save again would be a trap). 200 × 20 cells stay under DATA_UPLOAD_MAX_NUMBER_FIELDS.
+MAX_BLOCKS = 500
+MAX_TABLE_ROWS = 200
+MAX_TABLE_COLUMNS = 20
+MAX_TEXT = 20_000
+
 MERGE_LEFT = "<"
 MERGE_UP = "^"
 
@@ -122,6 +129,9 @@ def parse_blocks(text: str) -> list[Block]:
         lines = [line for line in lines if line]
         if not lines:
             continue
+        if lines[0].startswith(ESCAPE):
+            blocks.append(paragraph(join_lines([lines[0][len(ESCAPE) :], *lines[1:]])))
+            continue
         if all(line.startswith("|") for line in lines):
             blocks.append(Block(TABLE, rows=[_table_row(line) for line in lines]))
             continue
@@ -155,8 +165,17 @@ def blocks_text(blocks: list[Block]) -> str:
                 chunks.append(MARKERS[ATTACHMENTS] + "\n".join(items))
         elif block.text.strip():
             text = join_lines(block.text.strip().splitlines())
+            if block.kind == PARAGRAPH and _needs_escape(text):
+                text = ESCAPE + text  # typed text that would read as a table or a marker
             chunks.append(MARKERS.get(block.kind, "") + text)
     return "\n\n".join(chunks)
+
+
+ESCAPE = "\\"  # a paragraph stored as "\\|…" or "\\〔署名〕…" is that text, not a table or marker
+
+
+def _needs_escape(text: str) -> bool:
+    return text.startswith(("|", ESCAPE)) or any(text.startswith(m) for m in KIND_OF_MARKER)
 
 
 def join_lines(lines: list[str]) -> str:
@@ -228,7 +247,7 @@ def _table_row(line: str) -> list[str]:
 
 
 def _table_line(row: list[str]) -> str:
-    cells = [" ".join(cell.split()).replace("|", "\\|") for cell in row]
+    cells = [re.sub(r"[^\S\u3000]+", " ", cell).strip().replace("|", "\\|") for cell in row]
     return "| " + " | ".join(cells) + " |"
 
 

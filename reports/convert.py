@@ -2,14 +2,18 @@
 .docx with LibreOffice so that `reports.docx_reader` reads every Word-like file the same way.
 """
 
+import contextlib
+import fcntl
 import io
 import logging
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -67,7 +71,44 @@ def _zip_mimetype(data: bytes) -> str | None:
         return None
 
 
-def convert_to_docx(data: bytes, suffix: str, *, timeout: int = 60) -> bytes:
+# One conversion at a time per server (each LibreOffice takes up to ~1.5 GB); a request that
+# waits longer than LOCK_WAIT seconds for its turn is told to try again.
+LOCK_PATH = Path(tempfile.gettempdir()) / "fa-portal-libreoffice.lock"
+LOCK_WAIT = 20
+# Address space of one LibreOffice process: enough for a report, not for a hostile file.
+MEMORY_LIMIT = 2 * 1024 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def _one_at_a_time(wait: float = LOCK_WAIT):
+    """Hold the server-wide conversion lock (fcntl on LOCK_PATH), or refuse after `wait` s."""
+    with open(LOCK_PATH, "a+b") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ReportImportError(
+                        _(
+                            "Another file is being converted right now; try again in a "
+                            "minute, or save the file as .docx and import that."
+                        ),
+                        code="convert_busy",
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _limit_memory() -> None:  # runs in the child, before LibreOffice starts
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def convert_to_docx(data: bytes, suffix: str, *, timeout: int = 30) -> bytes:
     """Convert a .doc/.wps/.rtf/.odt file (its bytes and its suffix, e.g. ".doc") to .docx.
 
     LibreOffice runs headless in a private temporary directory (its own profile and HOME), so
@@ -114,7 +155,8 @@ def convert_to_docx(data: bytes, suffix: str, *, timeout: int = 60) -> bytes:
             str(source),
         ]
         env = {**os.environ, "HOME": tmp}
-        result = _run(command, env=env, timeout=timeout)
+        with _one_at_a_time():
+            result = _run(command, env=env, timeout=timeout)
         output = out_dir / "input.docx"
         if not output.is_file() or output.stat().st_size == 0:
             logger.warning(
@@ -144,6 +186,7 @@ def _run(command: list[str], *, env: dict, timeout: int) -> subprocess.Completed
             stderr=subprocess.PIPE,
             env=env,
             start_new_session=True,
+            preexec_fn=_limit_memory,
         )
     except OSError as exc:
         logger.warning("Cannot start LibreOffice: %s", exc)

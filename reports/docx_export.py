@@ -289,10 +289,13 @@ class _Writer:
         table.style = self.styles[STYLE_TABLE]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _set(table._tbl.tblPr, _TBLPR_ORDER, "tblW", w=5000, type="pct")
+        # table.cell(r, c) lists every cell on each call: read the grid once (linear time).
+        grid = table._cells
         for r, c, cell in placed:
-            target = table.cell(r, c)
+            target = grid[r * width + c]
             if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+                corner = grid[(r + cell.rowspan - 1) * width + c + cell.colspan - 1]
+                target = target.merge(corner)
             paragraph = target.paragraphs[0]
             if cell.text:
                 paragraph.add_run(_clean(cell.text))
@@ -789,7 +792,7 @@ def _font_table() -> bytes:
 def _core_properties(document, report: AnnualReport) -> None:
     author = f"{settings.SCHOOL_NAME}外事办公室"
     properties = document.core_properties
-    properties.title = report.title
+    properties.title = _clean(report.title)
     properties.author = author
     properties.last_modified_by = author
     properties.language = "zh-CN"

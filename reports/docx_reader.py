@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from foreign_affairs.safe_files import UnsafeArchive, ZipLimits
+from foreign_affairs.safe_files import check_zip as check_package
 from reports.blocks import MERGE_LEFT, MERGE_UP
 from reports.source import ReportImportError, Source, SourceLine
 
@@ -150,20 +152,11 @@ def check_zip(data: bytes) -> None:
     more than `MAX_ENTRIES` entries, declares more than `MAX_UNCOMPRESSED` bytes in all, or has
     an entry above `RATIO_CHECKED_FROM` bytes compressed more than `MAX_RATIO` times.
     """
+    limits = ZipLimits(MAX_ENTRIES, MAX_UNCOMPRESSED, MAX_RATIO, RATIO_CHECKED_FROM)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise _bad_docx() from exc
-    if len(infos) > MAX_ENTRIES:
-        raise _too_large()
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
-        raise _too_large()
-    for info in infos:
-        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise _too_large()
+        check_package(data, limits)
+    except UnsafeArchive as exc:
+        raise (_too_large() if exc.code == "too_large" else _bad_docx()) from exc
 
 
 def _parser() -> etree.XMLParser:
@@ -223,6 +216,19 @@ def _int(value, default=None):
         return default
 
 
+# Word's own bounds for a list's start value and counters (w:start, w:startOverride).
+MAX_COUNTER = 32767
+# A table of a report: far larger ones are data, not text (and cost memory to read).
+MAX_TABLE_ROWS = 2000
+MAX_TABLE_COLUMNS = 64
+
+
+def _counter(value):
+    """A start value or counter from the file, held to 0…MAX_COUNTER (None when not a number)."""
+    number = _int(value)
+    return None if number is None else min(max(number, 0), MAX_COUNTER)
+
+
 def _on(element) -> bool:
     """A WordprocessingML on/off property: present and not val="0"/"false"/"off"."""
     if element is None:
@@ -235,6 +241,9 @@ class _Styles:
 
     def __init__(self, root):
         self.styles: dict[str, etree._Element] = {}
+        self._chains: dict[str | None, list] = {}
+        self._jc: dict[str | None, str | None] = {}
+        self._num_pr: dict[str | None, tuple] = {}
         self.default_paragraph: str | None = None
         self.defaults_ppr = None
         if root is None:
@@ -249,9 +258,16 @@ class _Styles:
         self.defaults_ppr = root.find(f"{w('docDefaults')}/{w('pPrDefault')}/{PPR}")
 
     def chain(self, style_id: str | None) -> list[tuple[str, etree._Element]]:
-        """The style and the styles it is based on, nearest first (cycles cut)."""
+        """The style and the styles it is based on, nearest first (cycles cut), computed once
+        per style (a file may chain thousands of styles and use them on every paragraph)."""
+        if style_id in self._chains:
+            return self._chains[style_id]
+        self._chains[style_id] = chain = self._chain(style_id)
+        return chain
+
+    def _chain(self, style_id: str | None) -> list[tuple[str, etree._Element]]:
         chain, seen = [], set()
-        while style_id and style_id not in seen and style_id in self.styles:
+        while style_id and style_id not in seen and style_id in self.styles and len(chain) < 64:
             seen.add(style_id)
             style = self.styles[style_id]
             chain.append((style_id, style))
@@ -266,6 +282,12 @@ class _Styles:
         return self.default_paragraph
 
     def jc(self, style_id: str | None) -> str | None:
+        """The alignment a paragraph of the style inherits (computed once per style)."""
+        if style_id not in self._jc:
+            self._jc[style_id] = self._inherited_jc(style_id)
+        return self._jc[style_id]
+
+    def _inherited_jc(self, style_id: str | None) -> str | None:
         for _id, style in self.chain(style_id):
             jc = style.find(f"{PPR}/{w('jc')}")
             if jc is not None:
@@ -278,6 +300,11 @@ class _Styles:
 
     def num_pr(self, style_id: str | None):
         """(numId, ilvl, style id) from the nearest style in the chain with a w:numPr."""
+        if style_id not in self._num_pr:
+            self._num_pr[style_id] = self._inherited_num_pr(style_id)
+        return self._num_pr[style_id]
+
+    def _inherited_num_pr(self, style_id: str | None):
         for sid, style in self.chain(style_id):
             num_pr = style.find(f"{PPR}/{w('numPr')}")
             if num_pr is not None:
@@ -311,7 +338,7 @@ class _Level:
 def _level(lvl) -> _Level:
     level = _Level()
     for tag, attr, convert in (
-        ("start", "start", _int),
+        ("start", "start", _counter),
         ("numFmt", "fmt", str),
         ("lvlText", "text", str),
         ("lvlRestart", "restart", _int),
@@ -405,8 +432,8 @@ class _Numbering:
                 if lvl.find(w("start")) is not None:
                     starts[ilvl] = levels[ilvl].start
             start = override.find(w("startOverride"))
-            if start is not None and _int(start.get(W_VAL)) is not None:
-                starts[ilvl] = _int(start.get(W_VAL))
+            if start is not None and _counter(start.get(W_VAL)) is not None:
+                starts[ilvl] = _counter(start.get(W_VAL))
         # Lists of one abstractNum share their counters, unless a num restarts them.
         key = ("num", num_id) if starts else ("abstract", abstract_id)
         return _List(levels=levels, key=key, starts=starts)
@@ -438,7 +465,9 @@ class _Numbering:
         if level is None:
             return None
         counters = self.counters.setdefault(numbering.key, {})
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else numbering.start(ilvl)
+        counters[ilvl] = (
+            min(counters[ilvl] + 1, MAX_COUNTER) if ilvl in counters else numbering.start(ilvl)
+        )
         for deeper in [d for d in counters if d > ilvl]:
             deeper_level = numbering.levels.get(deeper)
             restart = deeper_level.restart if deeper_level else None
@@ -526,10 +555,18 @@ def format_number(n: int, fmt: str) -> str:
     """Write counter `n` in the w:numFmt `fmt` the way Word draws it ("none" → "")."""
     if fmt == "none" or fmt == "bullet":
         return ""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting"):
+    n = min(max(n, 0), MAX_COUNTER)
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",  # how LibreOffice writes chineseCounting into .docx
+        "koreanCounting",
+    ):
         return chinese_counting(n)
-    if fmt == "taiwaneseCounting":
-        return chinese_counting(n)
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join("〇一二三四五六七八九"[int(digit)] for digit in str(n))
     if fmt == "chineseLegalSimplified":
         return chinese_counting(n, CHINESE_LEGAL_DIGITS, "拾佰仟")
     if fmt == "ideographTraditional":
@@ -549,7 +586,7 @@ def format_number(n: int, fmt: str) -> str:
     if fmt in ("upperLetter", "lowerLetter"):
         if n <= 0:
             return str(n)
-        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        letter = chr(ord("A") + (n - 1) % 26) * min((n - 1) // 26 + 1, 4)
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt == "upperRoman":
         return _roman(n)
@@ -724,7 +761,7 @@ class _Reader:
                 span = 1
                 vmerge = hmerge = None
                 if tcpr is not None:
-                    span = max(_child_int(tcpr, "gridSpan") or 1, 1)
+                    span = min(max(_child_int(tcpr, "gridSpan") or 1, 1), MAX_TABLE_COLUMNS)
                     vmerge, hmerge = tcpr.find(w("vMerge")), tcpr.find(w("hMerge"))
                 if _continues(vmerge) and rows:
                     row.extend([MERGE_UP] * span)
@@ -735,6 +772,15 @@ class _Reader:
                     row.extend([MERGE_LEFT] * (span - 1))
             row.extend([""] * _grid_pad(trpr, "gridAfter"))
             rows.append(row)
+            if len(rows) > MAX_TABLE_ROWS or len(row) > MAX_TABLE_COLUMNS:
+                raise ReportImportError(
+                    _(
+                        "A table in the file has more than %(rows)d rows or %(columns)d "
+                        "columns: that is data, not a report. Put it in an attachment."
+                    )
+                    % {"rows": MAX_TABLE_ROWS, "columns": MAX_TABLE_COLUMNS},
+                    code="table_too_large",
+                )
         width = max((len(row) for row in rows), default=0)
         return SourceLine(rows=[row + [""] * (width - len(row)) for row in rows])
 

@@ -19,12 +19,17 @@ from django.utils.translation import gettext as _
 from reports.blocks import (
     ATTACHMENTS,
     DATE,
+    MAX_BLOCKS,
+    MAX_TABLE_COLUMNS,
+    MAX_TABLE_ROWS,
+    MAX_TEXT,
     PARAGRAPH,
     SALUTATION,
     SIGNATURE,
     TABLE,
     Block,
     blocks_text,
+    parse_blocks,
 )
 from reports.models import AnnualReport, ReportPart, ReportSection, default_report_title
 from reports.source import ReportImportError, Source, SourceLine
@@ -58,11 +63,16 @@ _FULLWIDTH_ALNUM = {
 
 NUMERAL = "一二三四五六七八九十百零〇"
 PART_RE = re.compile(rf"^第[{NUMERAL}\d]+部分[：:、]?\s*(.*)$")
-SECTION_RE = re.compile(rf"^(?P<n>[{NUMERAL}]{{1,3}})、\s*(.+)$")
+SECTION_RE = re.compile(rf"^(?P<n>[{NUMERAL}]{{1,3}})[、．.]\s*(.+)$")
 # "第一，拓展合作渠道" / "第二、规范管理": sections when the text has no "一、" headings.
 ORDINAL_HEADING_RE = re.compile(rf"^第[{NUMERAL}]{{1,3}}[，、,]\s*(.+)$")
 # A part written like a section: "一、2023年工作总结", "二、2024年工作计划".
 PART_TITLE_RE = re.compile(r"(总结|计划|要点|安排)$")
+# "（一）加强组织领导": a section when the "一、" lines are the parts.
+SUBSECTION_START_RE = re.compile(rf"^[（(][{NUMERAL}]{{1,3}}[）)]")
+SUBSECTION_RE = re.compile(rf"^[（(][{NUMERAL}]{{1,3}}[）)]\s*([^。！？；]{{1,60}}。?)$")
+# A report that is a plan: its title ends with 计划 or 工作要点 ("2022年外事工作计划").
+PLAN_TITLE_RE = re.compile(r"(计划|工作要点)$")
 LEADIN_RE = re.compile(
     rf"^([（(]\s*[{NUMERAL}\d]{{1,3}}\s*[）)]|\d{{1,2}}\s*[.．、](?!\d)|[{NUMERAL}]+是)"
 )
@@ -82,6 +92,8 @@ PAGE_MARKER_RE = re.compile(
     r"|\d+\s*/\s*\d+|page\s+\d+(\s+of\s+\d+)?)$",
     re.I,
 )
+# 发文字号 (GB/T 9704 §7.2.4), e.g. "南护院外〔2024〕5号": under the issuing body, not the title.
+DOCUMENT_NUMBER_RE = re.compile(r"^\S{0,20}[〔\[［(（]\d{4}[〕\]］)）]\s*第?\d{1,4}\s*号$")
 CONFIDENTIALITY_WORDS = {"内部资料": AnnualReport.Confidentiality.INTERNAL}
 # A paragraph ends with one of these, possibly followed by closing quotes or brackets.
 TERMINATED_RE = re.compile(r"[。！？；：!?;…]['’”」』）)]*$")
@@ -248,15 +260,54 @@ def parse_report(source: Source) -> ParsedReport:
     confidentiality = ""
     if lines and lines[0].text in CONFIDENTIALITY_WORDS:
         confidentiality = CONFIDENTIALITY_WORDS[lines.pop(0).text]
+    lines = [line for line in lines if line.is_table or not DOCUMENT_NUMBER_RE.match(line.text)]
     title, lines = _take_title(lines)
+    if title:
+        # A running header copied from a PDF repeats the title on every page.
+        lines = [line for line in lines if line.is_table or line.text != title]
     if not title:
         notices.append(_("The file has no title line: the standard title was used."))
     items = _mark_blocks(lines)
-    items = _join_broken_lines(_split_run_in(items))
-    parsed = _build(title, items)
+    nested = _parts_with_subsections(items)
+    items = _join_broken_lines(_split_run_in(items, subsections=nested))
+    parsed = _build(title, items, subsections=nested)
+    _check_limits(parsed)
     parsed.confidentiality = confidentiality
     parsed.notices = notices
     return parsed
+
+
+def _check_limits(parsed: ParsedReport) -> None:
+    """Refuse what the editor could not save again (its limits, `reports.blocks.MAX_*`)."""
+    bodies = [(_("the preface"), parsed.preface)]
+    for part in parsed.parts:
+        bodies.append((part.title or _("the introduction"), part.intro))
+        bodies.extend((section.title, section.body) for section in part.sections)
+    for name, text in bodies:
+        found = parse_blocks(text)
+        problem = None
+        if len(found) > MAX_BLOCKS:
+            problem = _("more than %(limit)d paragraphs and tables") % {"limit": MAX_BLOCKS}
+        for block in found:
+            if block.kind == TABLE and (
+                len(block.rows) > MAX_TABLE_ROWS
+                or max(map(len, block.rows), default=0) > MAX_TABLE_COLUMNS
+            ):
+                problem = _("a table of more than %(rows)d rows or %(columns)d columns") % {
+                    "rows": MAX_TABLE_ROWS,
+                    "columns": MAX_TABLE_COLUMNS,
+                }
+            elif len(block.plain_text()) > MAX_TEXT:
+                problem = _("a paragraph of more than %(limit)d characters") % {"limit": MAX_TEXT}
+        if problem:
+            raise ReportImportError(
+                _(
+                    "“%(name)s” holds %(problem)s, more than the editor can keep: split it "
+                    "in the file, or put the data in an attachment, then import again."
+                )
+                % {"name": name[:40], "problem": problem},
+                code="too_large",
+            )
 
 
 @dataclass
@@ -320,7 +371,9 @@ def _take_title(lines: list[SourceLine]) -> tuple[str, list[SourceLine]]:
     count = 0
     while count < min(len(lines), 4):
         line = lines[count]
-        if line.is_table or line.align == "right" or not _is_title_like(line.text):
+        if line.is_table or line.align == "right" or line.numbered:
+            break
+        if not _is_title_like(line.text):
             break
         if count and len(line.text) > TITLE_LINE_MAX:
             break
@@ -457,11 +510,32 @@ def _glue(previous: str, line: str) -> str:
     return previous + line
 
 
-def _split_run_in(items: list[_Item]) -> list[_Item]:
-    """Split "一、加强领导。学校……" into the heading (with its "。") and the paragraph."""
+def _parts_with_subsections(items: list[_Item]) -> bool:
+    """True for "一、2023年工作总结 / （一）… / 二、2024年工作计划 / （一）…": the "一、" lines
+    are the parts (every one is titled like a part) and the "（一）" lines their sections."""
+    titles = [
+        title
+        for item in items
+        if item.kind == "line" and (title := _section_title(item.text)) is not None
+    ]
+    has_parts = any(item.kind == "line" and PART_RE.match(item.text) for item in items)
+    has_subsections = any(item.kind == "line" and SUBSECTION_RE.match(item.text) for item in items)
+    return (
+        len(titles) >= 2
+        and not has_parts
+        and has_subsections
+        and all(PART_TITLE_RE.search(title) for title in titles)
+    )
+
+
+def _split_run_in(items: list[_Item], *, subsections: bool = False) -> list[_Item]:
+    """Split "一、加强领导。学校……" into the heading (with its "。") and the paragraph; with
+    `subsections`, "（一）加强领导。学校……" too."""
     result = []
     for item in items:
         match = SECTION_RE.match(item.text) if item.kind == "line" else None
+        if subsections and item.kind == "line":
+            match = match or SUBSECTION_START_RE.match(item.text)
         head, dot, rest = item.text.partition("。")
         if match and dot and rest.strip() and len(head) <= HEADING_MAX:
             result.extend([replace(item, text=head + dot), _Item(text=rest.strip())])
@@ -476,6 +550,19 @@ def _part_kind(title: str, order: int) -> str:
     if "总结" in title:
         return ReportPart.Kind.SUMMARY
     return ReportPart.Kind.SUMMARY if order == 1 else ReportPart.Kind.PLAN
+
+
+def _nested_headings(items: list[_Item]) -> dict[int, tuple[str, str]]:
+    """Headings of a text whose "一、" lines are parts and "（一）" lines sections."""
+    found: dict[int, tuple[str, str]] = {}
+    for index, item in enumerate(items):
+        if item.kind != "line":
+            continue
+        if (title := _section_title(item.text)) is not None:
+            found[index] = ("part", title)
+        elif found and (match := SUBSECTION_RE.match(item.text)):
+            found[index] = ("section", match.group(1))
+    return found
 
 
 def _headings(items: list[_Item]) -> dict[int, tuple[str, str]]:
@@ -510,12 +597,12 @@ def _headings(items: list[_Item]) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _build(title: str, items: list[_Item]) -> ParsedReport:
+def _build(title: str, items: list[_Item], *, subsections: bool = False) -> ParsedReport:
     preface: list[_Item] = []
     # Each part: the part, its intro's blocks, its sections (title, blocks).
     parts: list[tuple[ParsedPart, list[_Item], list[tuple[str, list[_Item]]]]] = []
     texts = preface  # the blocks the next item belongs to
-    headings = _headings(items)
+    headings = _nested_headings(items) if subsections else _headings(items)
     for index, item in enumerate(items):
         kind, heading = headings.get(index, (None, ""))
         if kind == "part":
@@ -535,7 +622,9 @@ def _build(title: str, items: list[_Item]) -> ParsedReport:
         preface = []
     if len(parts) == 1 and not parts[0][0].title:
         # One part without a heading: a plan when the title says so ("…2022年外事工作计划").
-        parts[0][0].kind = _part_kind(title, 1)
+        parts[0][0].kind = (
+            ReportPart.Kind.PLAN if PLAN_TITLE_RE.search(title) else ReportPart.Kind.SUMMARY
+        )
     return ParsedReport(
         title=title,
         preface=_blocks_text(preface),

@@ -4,7 +4,12 @@ The HTML is the single source of the layout: the web preview shows it and WeasyP
 it, so what leadership reads on screen is what they download.
 """
 
+import base64
+import functools
+import io
+import math
 import re
+import subprocess
 import threading
 from dataclasses import dataclass, field
 
@@ -14,7 +19,7 @@ from django.template.loader import render_to_string
 
 from foreign_affairs.attachments import safe_filename
 from foreign_affairs.numbering import chinese_numeral
-from reports.blocks import DATE, SIGNATURE, Block, parse_blocks
+from reports.blocks import DATE, SIGNATURE, TABLE, Block, parse_blocks
 from reports.models import AnnualReport, ReportPart, ReportSection
 
 CONFIDENTIALITY_MARKS = {AnnualReport.Confidentiality.INTERNAL: "内部资料"}
@@ -60,19 +65,58 @@ def paragraphs(text: str) -> list[Block | Signoff]:
             drawn.append(Signoff(date=block.text))
         else:
             drawn.append(block)
+    for block, following in zip(drawn, drawn[1:], strict=False):
+        # A table's caption ("…如下表：") stays on the table's page.
+        block.keep_with_next = block.kind == "paragraph" and following.kind == TABLE
     return drawn
 
 
+TITLE_LINE_WIDTH = 20  # characters of 2号 (22 pt) in the 156 mm text block
+# Where a title may break (GB/T 9704-2012 §7.3.1: 回行时要做到词意完整): the cost of a break
+# before position i. Before 关于/及/暨 costs nothing; after the name of an institution or a
+# closing bracket a little; before 和/与 or after 的 more; anywhere else much more; never inside a
+# number or before closing punctuation.
+_INSTITUTION_ENDS = ("学院", "学校", "大学", "中心", "教育局", "教育厅", "委员会", "办公室", "处")
+
+
+def _title_width(text: str) -> float:
+    return sum(0.5 if char.isascii() else 1 for char in text)
+
+
+def _break_cost(title: str, i: int) -> float:
+    before, after = title[i - 1], title[i]
+    if before.isdigit() and after.isdigit() or after in "，。、；：）》”’）)":
+        return math.inf
+    if title.startswith("关于", i) or after in "及暨":
+        return 0
+    if title[:i].endswith(_INSTITUTION_ENDS) or before in "）)":
+        return 2
+    if after in "和与" or before == "的":
+        return 3
+    return 8
+
+
 def title_lines(title: str) -> list[str]:
-    """Break a long title before "及" (or 和/与/暨) nearest its middle, as GB/T 9704 asks."""
-    if len(title) <= TITLE_LINE_CHARS:
+    """Break a title of more than TITLE_LINE_CHARS characters into two or three lines of at
+    most TITLE_LINE_WIDTH, at the cheapest places (`_break_cost`), evenly."""
+    if _title_width(title) <= TITLE_LINE_CHARS:
         return [title]
-    middle = len(title) / 2
-    cuts = [i for i, char in enumerate(title) if char in TITLE_LINKS and 0 < i < len(title) - 1]
-    if not cuts:
-        return [title]
-    cut = min(cuts, key=lambda i: abs(i - middle))
-    return [title[:cut], title[cut:]]
+    best, best_score = [title], math.inf
+    positions = range(1, len(title))
+    candidates = [(i,) for i in positions] + [
+        (i, j) for i in positions for j in positions if i < j and j - i >= 2
+    ]
+    for cuts in candidates:
+        bounds = (0, *cuts, len(title))
+        lines = [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        widths = [_title_width(line) for line in lines]
+        if max(widths) > TITLE_LINE_WIDTH:
+            continue
+        score = sum(_break_cost(title, i) for i in cuts) + 8 * len(lines)
+        score += 0.2 * (max(widths) - min(widths)) + (6 if 3 * min(widths) < max(widths) else 0)
+        if score < best_score:
+            best, best_score = lines, score
+    return best
 
 
 def _prefetch(report: AnnualReport) -> list[ReportPart]:
@@ -107,6 +151,33 @@ def _rendered_parts(report: AnnualReport) -> list[RenderedPart]:
     ]
 
 
+@functools.cache
+def watermark_image() -> str:
+    """The 草稿 watermark as a PNG data URI: an image, so text copied from a draft PDF never
+    picks up 草 and 稿 between its sentences. "" when Pillow or a CJK bold face is missing
+    (the template then draws the word as text)."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}:%{index}", "Noto Sans CJK SC:bold"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+        path, _colon, index = found.rpartition(":")
+        font = ImageFont.truetype(path, 400, index=int(index or 0))
+        text = Image.new("LA", (1200, 520), (0, 0))
+        ImageDraw.Draw(text).text((600, 260), "草 稿", font=font, fill=(0, 26), anchor="mm")
+        rotated = text.rotate(30, expand=True, resample=Image.Resampling.BICUBIC)
+        buffer = io.BytesIO()
+        rotated.save(buffer, format="PNG", optimize=True)
+    except (ImportError, OSError, ValueError, subprocess.SubprocessError):
+        return ""
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
 def render_report_html(report: AnnualReport, *, draft: bool, statistics_html: str = "") -> str:
     """Return the report as the HTML the PDF is printed from (also the web preview).
 
@@ -121,6 +192,7 @@ def render_report_html(report: AnnualReport, *, draft: bool, statistics_html: st
             "author": f"{settings.SCHOOL_NAME}外事办公室",
             "confidentiality": CONFIDENTIALITY_MARKS.get(report.confidentiality, ""),
             "draft": draft,
+            "watermark": watermark_image() if draft else "",
             "preface": paragraphs(report.preface),
             "parts": parts,
             # One part needs no "第一部分" heading: the title already names it.

@@ -278,3 +278,87 @@ def test_a_single_part_is_a_plan_when_the_title_says_so():
     result = parsed("content-control-and-tracked-changes.docx")
     (part,) = result.parts
     assert part.kind == ReportPart.Kind.PLAN
+
+
+# --- kinds found by the fresh review --------------------------------------------------------------
+
+
+def test_parts_numbered_like_sections_with_lead_in_sections():
+    from reports.importer import parse_report_text
+
+    text = "\n".join(
+        [
+            "南岭护理职业学院2023年外事工作总结及2024年工作计划",
+            "一、2023年工作总结",
+            "（一）加强组织领导。学校成立外事工作领导小组。",
+            "（二）深化校际合作",
+            "与澳门一所护理学院续签协议。",
+            "二、2024年工作计划",
+            "（一）拓展合作渠道",
+            "计划新签协议2项。",
+        ]
+    )
+    summary, plan = parse_report_text(text).parts
+    assert (summary.kind, summary.title) == (ReportPart.Kind.SUMMARY, "2023年工作总结")
+    assert [(s.title, s.body) for s in summary.sections] == [
+        ("加强组织领导。", "学校成立外事工作领导小组。"),
+        ("深化校际合作", "与澳门一所护理学院续签协议。"),
+    ]
+    assert (plan.kind, plan.title) == (ReportPart.Kind.PLAN, "2024年工作计划")
+    assert [(s.title, s.body) for s in plan.sections] == [("拓展合作渠道", "计划新签协议2项。")]
+
+
+@pytest.mark.parametrize("dot", ["．", "."])
+def test_section_numbers_with_a_full_stop(dot):
+    from reports.importer import parse_report_text
+
+    text = (
+        f"南岭护理职业学院2023年外事工作总结\n一{dot}加强制度建设\n修订了管理办法。\n"
+        f"二{dot}深化校际合作\n续签协议。"
+    )
+    parsed = parse_report_text(text)
+    assert parsed.title == "南岭护理职业学院2023年外事工作总结"
+    assert [s.title for s in parsed.parts[0].sections] == ["加强制度建设", "深化校际合作"]
+
+
+def test_document_number_and_running_headers_stay_out_of_the_title_and_text():
+    from reports.importer import parse_report_text
+
+    title = "关于做好2024年度因公出国（境）计划申报工作的通知"
+    text = "\n".join(
+        [
+            "南护院外〔2024〕5号",
+            "关于做好2024年度因公出国（境）",
+            "计划申报工作的通知",
+            "一、申报范围",
+            "全校教职工因公出国（境）项目，须于1月10日前报送国际交流合作处，逾期不再受",
+            title,
+            "理。",
+        ]
+    )
+    parsed = parse_report_text(text)
+    assert parsed.title == title
+    (part,) = parsed.parts
+    assert part.kind == ReportPart.Kind.SUMMARY  # a notice about a plan is not a plan
+    assert part.sections[0].body.endswith("逾期不再受理。")
+
+
+def test_typed_text_that_looks_like_the_stored_format_stays_text():
+    from reports.blocks import blocks_text, parse_blocks
+    from reports.importer import parse_report_text
+
+    text = "一、说明\n| 这一行以竖线开头\n〔署名〕这不是署名。"
+    body = parse_report_text(text).parts[0].sections[0].body
+    found = parse_blocks(body)
+    assert [(b.kind, b.text) for b in found] == [
+        (PARAGRAPH, "| 这一行以竖线开头"),
+        (PARAGRAPH, "〔署名〕这不是署名。"),
+    ]
+    assert blocks_text(found) == body
+
+
+def test_full_width_spaces_in_table_cells_survive():
+    from reports.blocks import Block, blocks_text, parse_blocks
+
+    body = blocks_text([Block(TABLE, rows=[["周　明", "2"]])])
+    assert parse_blocks(body)[0].rows == [["周　明", "2"]]
