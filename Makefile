@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint check bench clean
+.PHONY: run test install system-deps lint check bench backup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ check: install
 
 bench: install system-deps
 	DEBUG=True $(BIN)/python tests/bench/bench_report.py
+
+# The database and the media files in one dated archive under BACKUP_DIR (docs/deploy.md).
+backup: install
+	DEBUG=$${DEBUG:-True} $(BIN)/python manage.py backup
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache

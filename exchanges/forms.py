@@ -142,6 +142,7 @@ VisitMemberFormSet = forms.inlineformset_factory(
     form=VisitMemberForm,
     extra=2,
     max_num=30,
+    absolute_max=30,  # a posted TOTAL_FORMS of 10**20 builds 30 forms, not Django's 1000 more
     validate_max=True,
     can_delete=True,
 )

@@ -158,6 +158,11 @@ class Participant(VersionedModel):
     end_on = models.DateField(_("end"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=200, blank=True)
 
+    not_personal_fields = {
+        "number": "the college's own student/staff number, which the office and leadership "
+        "use to find a participant; no identity document number (foreign_affairs.privacy)",
+    }
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -458,6 +463,10 @@ class Visit(WorkflowLockedMixin, VersionedModel):
             ),
         ]
 
+    not_personal_fields = {
+        "approval_number": "the number of the authority's approval (批件号), not of a person",
+    }
+
     # Fields that only mean something in one direction (hidden on the other's pages).
     OUTBOUND_FIELDS = (
         "trip_kind",
@@ -578,8 +587,7 @@ class VisitMember(WorkflowLockedMixin, VersionedModel):
     def get_absolute_url(self):
         return self.visit.get_absolute_url()
 
-    def workflow_root(self):
-        return self.visit
+    workflow_root_path = "visit"  # read-only with its visit (WorkflowLockedMixin)
 
 
 class PassportCustody(VersionedModel):
@@ -635,6 +643,9 @@ class PassportCustody(VersionedModel):
     handed_out_on = models.DateField(_("handed out on"), null=True, blank=True, editable=False)
     due_back_on = models.DateField(_("due back on"), null=True, blank=True, editable=False)
     returned_on = models.DateField(_("returned on"), null=True, blank=True, editable=False)
+
+    # The document number identifies its holder (foreign_affairs.privacy).
+    personal_fields = ("passport_number",)
 
     class Meta:
         verbose_name = _("passport in custody")

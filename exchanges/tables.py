@@ -8,6 +8,7 @@ from foreign_affairs.tables import FindingsColumn, ObjectTable
 class ExchangeProjectTable(ObjectTable):
     name = tables.Column(linkify=True)
     participant_count = tables.Column(verbose_name=_("participants"))
+    column_models = {"participant_count": "exchanges.participant"}  # shown to who may view them
 
     class Meta(ObjectTable.Meta):
         model = ExchangeProject

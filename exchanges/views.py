@@ -281,14 +281,12 @@ class PassportCustodyListView(generic.ObjectListView):
 
 class PassportCustodyView(generic.ObjectView):
     queryset = PassportCustody.objects.select_related("visit", "holder_user")
-    personal_fields = ("passport_number",)
     hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
 
 
 class PassportCustodyEditView(generic.ObjectEditView):
     queryset = PassportCustody.objects.all()
     form_class = forms.PassportCustodyForm
-    personal_fields = ("passport_number",)
 
 
 class VisitApprovalSheetView(generic.ObjectPermissionMixin, View):

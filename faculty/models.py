@@ -119,6 +119,9 @@ class ForeignTeacher(VersionedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    # Personal information (PIPL), masked and logged wherever shown (foreign_affairs.privacy).
+    personal_fields = ("date_of_birth", "phone", "email")
+
     class Meta:
         verbose_name = _("foreign teacher")
         verbose_name_plural = _("foreign teachers")
@@ -255,7 +258,9 @@ class IdentityDocument(VersionedModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     file = AttachmentField(_("file"), folder="documents")
 
-    # The scan shows the identifiers in full: downloading it counts as seeing personal data.
+    # The number identifies the person; the scan shows the identifiers in full, so downloading
+    # it counts as seeing personal data (foreign_affairs.privacy).
+    personal_fields = ("number",)
     personal_file_fields = ("file",)
 
     class Meta:

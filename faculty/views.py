@@ -19,8 +19,6 @@ from faculty.selectors import TEACHER_PREFETCH
 from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.views import generic
 
-TEACHER_PERSONAL_FIELDS = ("date_of_birth", "phone")
-
 
 class ForeignTeacherListView(generic.ObjectListView):
     queryset = ForeignTeacher.objects.prefetch_related(*TEACHER_PREFETCH)
@@ -41,7 +39,6 @@ class ForeignTeacherImportView(ObjectImportView):
 class ForeignTeacherView(generic.ObjectView):
     queryset = ForeignTeacher.objects.select_related("manager").prefetch_related(*TEACHER_PREFETCH)
     template_name = "faculty/foreignteacher_detail.html"
-    personal_fields = TEACHER_PERSONAL_FIELDS
     tabs = [
         generic.Tab(
             "contracts",
@@ -94,7 +91,6 @@ class ForeignTeacherView(generic.ObjectView):
 class ForeignTeacherEditView(generic.ObjectEditView):
     queryset = ForeignTeacher.objects.all()
     form_class = forms.ForeignTeacherForm
-    personal_fields = TEACHER_PERSONAL_FIELDS
 
 
 class ContractListView(generic.ObjectListView):
@@ -120,13 +116,11 @@ class IdentityDocumentListView(generic.ObjectListView):
 
 class IdentityDocumentView(generic.ObjectView):
     queryset = IdentityDocument.objects.select_related("teacher")
-    personal_fields = ("number",)
 
 
 class IdentityDocumentEditView(generic.ObjectEditView):
     queryset = IdentityDocument.objects.all()
     form_class = forms.IdentityDocumentForm
-    personal_fields = ("number",)
 
 
 class QualificationCheckListView(generic.ObjectListView):

@@ -9,6 +9,9 @@ class ForeignAffairsConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from foreign_affairs import checks  # noqa: F401  (registers system checks)
+        from foreign_affairs import (
+            accounts,  # noqa: F401  (the idle clock starts at login)
+            checks,  # noqa: F401  (registers system checks)
+        )
 
         autodiscover_modules("search", "deadlines", "dashboard", "workflows", "rules")

@@ -3,8 +3,13 @@
 Uploads are accepted by content (magic bytes), not by name; stored under server-generated
 names; and downloaded only through `attachment_download`, which checks the user's view
 permission on the owning record (media files are never served publicly).
+
+A record may name a file the storage no longer holds (a database restored without its media
+folder): downloading it answers 404 with `templates/missing_file.html`, and the record stays
+editable. `manage.py check_files` lists every such record.
 """
 
+import logging
 import re
 import uuid
 
@@ -14,12 +19,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.privacy import may_see_personal_data, personal_data_access_log
 
+logger = logging.getLogger(__name__)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
     "application/pdf": "pdf",
@@ -46,14 +53,18 @@ def detected_extension(file) -> str | None:
 
 
 def validate_attachment(file) -> None:
-    """Refuse files over 20 MB and files that are not really PDF, JPEG, PNG, DOCX or XLSX."""
+    """Refuse files over 20 MB and files that are not really PDF, JPEG, PNG, DOCX or XLSX.
+
+    Only new uploads are judged: a file already stored was checked when it was uploaded, and
+    is not read again (it may be missing from the storage, and the record must stay editable).
+    """
+    if getattr(file, "_committed", False):
+        return
     if file.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             _("The file is %(size).1f MB; the limit is 20 MB.") % {"size": file.size / 2**20},
             code="too_large",
         )
-    if getattr(file, "_committed", False):
-        return  # already stored: it was checked when it was uploaded
     if detected_extension(file) is None:
         raise ValidationError(
             _(
@@ -103,6 +114,42 @@ class AttachmentField(models.FileField):
         return name, path, args, kwargs
 
 
+class MissingFileError(Exception):
+    """A record names a stored file that the storage no longer holds.
+
+    `obj` is the record, `field_name` its file field; `name` the path inside the storage.
+    """
+
+    def __init__(self, obj, field_name: str):
+        self.obj = obj
+        self.field_name = field_name
+        self.name = getattr(obj, field_name).name
+        super().__init__(f"{obj._meta.label} {obj.pk} {field_name}: {self.name} is missing")
+
+
+def read_stored_file(obj, field_name: str) -> bytes:
+    """Return the bytes of the file `obj.<field_name>`; raise MissingFileError when the storage
+    no longer holds it."""
+    try:
+        with getattr(obj, field_name).open("rb") as stored:
+            return stored.read()
+    except FileNotFoundError as error:
+        raise MissingFileError(obj, field_name) from error
+
+
+def missing_file_response(request, error: MissingFileError) -> TemplateResponse:
+    """Answer 404 with a page that names the record and the missing file, and log it for the
+    administrator (the record itself is intact and stays editable)."""
+    field = error.obj._meta.get_field(error.field_name)
+    logger.warning("Stored file missing: %s (%s)", error, request.path)
+    return TemplateResponse(
+        request,
+        "missing_file.html",
+        {"record": error.obj, "field_label": field.verbose_name},
+        status=404,
+    )
+
+
 def download_url(obj, field_name: str) -> str:
     """Return the permission-checked download URL of an attachment."""
     opts = obj._meta
@@ -127,11 +174,17 @@ def attachment_download(request, app_label, model_name, pk, field_name):
     file = getattr(obj, field_name)
     if not file:
         raise Http404
-    if field_name in getattr(model, "personal_file_fields", ()):
+    personal = field_name in getattr(model, "personal_file_fields", ())
+    if personal and not may_see_personal_data(request.user):
         # A passport or permit scan shows the identifiers in full: same rule as the numbers.
-        if not may_see_personal_data(request.user):
-            raise PermissionDenied
+        raise PermissionDenied
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        # Nothing was shown, so nothing is logged as seen.
+        return missing_file_response(request, MissingFileError(obj, field_name))
+    if personal:
         personal_data_access_log(user=request.user, obj=obj, fields=[field_name], path=request.path)
     extension = file.name.rsplit(".", 1)[-1] if "." in file.name else ""
     filename = f"{obj}-{field.verbose_name}" + (f".{extension}" if extension else "")
-    return FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(handle, as_attachment=True, filename=filename)

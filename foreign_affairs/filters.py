@@ -1,16 +1,26 @@
-"""Shared filter layer: every list has a `q` search over its model's search fields."""
+"""Shared filter layer: every list has a `q` search over its model's search fields.
+
+Every filter parameter is bounded (issue 10, item 5): a year between `YEAR_MIN` and
+`YEAR_MAX`, any other number within its column's range, a record choice within its key's
+range, no control characters in a text. A value outside is the filter's error message on
+the list (which then shows no rows), never a database error.
+"""
 
 from functools import reduce
 from operator import or_
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import get_model_field
 
-from foreign_affairs.forms import bootstrap_widgets
+from foreign_affairs.forms import bootstrap_widgets, secure_fields
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+YEAR_MIN, YEAR_MAX = 1900, 2100  # a year any record of the office can have
+SEARCH_MAX_LENGTH = 200
 
 
 def yes_no_filter(**kwargs) -> django_filters.BooleanFilter:
@@ -18,17 +28,49 @@ def yes_no_filter(**kwargs) -> django_filters.BooleanFilter:
     return django_filters.BooleanFilter(widget=forms.Select(choices=YES_NO), **kwargs)
 
 
+def number_bounds(model, filter_) -> tuple[int | None, int | None]:
+    """Return (min, max) a number filter of `model` accepts.
+
+    A year (`…__year` lookup or a field named `year`): `YEAR_MIN`–`YEAR_MAX`. A filter on
+    an integer column: the column's range on this database. Otherwise (None, None).
+    """
+    name = filter_.field_name or ""
+    if name.endswith("__year") or name.split("__")[-1] == "year":
+        return YEAR_MIN, YEAR_MAX
+    model_field = get_model_field(model, name) if model is not None else None
+    internal = model_field.get_internal_type() if model_field is not None else ""
+    if "Integer" in internal or "AutoField" in internal:
+        return connection.ops.integer_field_range(internal)
+    return None, None
+
+
 class SearchFilterSet(django_filters.FilterSet):
-    """A FilterSet with `q`: a case-insensitive search across `search_fields`."""
+    """A FilterSet with `q`: a case-insensitive search across `search_fields`.
+
+    Every number filter gets the bounds of `number_bounds`; the form's fields are hardened by
+    `foreign_affairs.forms.secure_fields` (control characters, out-of-range keys).
+    """
 
     search_fields: tuple[str, ...] = ()
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=SEARCH_MAX_LENGTH)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.NumberFilter):
+                low, high = number_bounds(self._meta.model, filter_)
+                if low is not None:
+                    filter_.extra.setdefault("min_value", low)
+                if high is not None:
+                    filter_.extra.setdefault("max_value", high)
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            bootstrap_widgets(super().form, small=True)
+            form = super().form
+            bootstrap_widgets(form, small=True)
+            secure_fields(form)
         return self._form
 
     def search(self, queryset, name, value):

@@ -1,5 +1,10 @@
 """Shared model bases: timestamps, change history and optimistic versioning."""
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -7,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,6 +50,12 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def delete(self, using=None, keep_parents=False):
+        """Delete the record with what it takes along, restorable as one (`record_delete`)."""
+        from foreign_affairs.history import record_delete
+
+        return record_delete(self, using=using, keep_parents=keep_parents)
 
 
 class VersionedModel(TimeStampedModel):
@@ -89,6 +101,7 @@ def stale_version_message(instance, seen_version: int | None = None) -> str:
     from django.utils.formats import date_format
 
     from foreign_affairs.history import record_changes
+    from foreign_affairs.privacy import personal_fields
 
     records = instance.history.select_related("history_user").order_by("-history_date")
     last = records.first()
@@ -97,7 +110,8 @@ def stale_version_message(instance, seen_version: int | None = None) -> str:
     seen = records.filter(version=seen_version or instance.version).first()
     changes = "；".join(
         f"{change['label']}：“{change['old']}” → “{change['new']}”"
-        for change in record_changes(last, seen)
+        # No user is known here: personal identifiers in the message are always masked.
+        for change in record_changes(last, seen, personal_fields(type(instance)))
     )
     who = getattr(last.history_user, "username", None) or _("another user")
     when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT")
@@ -285,3 +299,162 @@ class ReminderSent(RecordLink):
 
     def __str__(self):
         return f"{self.user} · {self.due_on} · {self.stage}"
+
+
+class CalendarToken(models.Model):
+    """The key of a user's private calendar feed, kept only as its SHA-256 (issue 10 §12).
+
+    The key is 32 random bytes (`secrets.token_urlsafe`), shown to the user once when
+    issued; the database holds its hex SHA-256, so a copy of the database or of a backup
+    opens no feed. Issuing a new key replaces the old one, whose URL then answers 404. A key
+    is valid `CALENDAR_TOKEN_DAYS` days after it was issued (0: until replaced) and only
+    while its user is active.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    # A key from secrets.token_urlsafe(32) has 43 characters; anything far longer is not one.
+    MAX_TOKEN_LENGTH = 64
+
+    class Meta:
+        verbose_name = _("calendar feed key")
+        verbose_name_plural = _("calendar feed keys")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        """Return the hex SHA-256 of a key (64 characters)."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def expires_at(self):
+        """When the key stops opening the feed (None: never, `CALENDAR_TOKEN_DAYS` = 0)."""
+        days = settings.CALENDAR_TOKEN_DAYS
+        return self.created_at + timedelta(days=days) if days else None
+
+    @classmethod
+    def issue(cls, user) -> str:
+        """Give `user` a new key, replacing any old one; return the key (never stored)."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.update_or_create(
+            user=user, defaults={"token_hash": cls.digest(token), "created_at": timezone.now()}
+        )
+        return token
+
+    @classmethod
+    def user_for(cls, token: str):
+        """Return the active user whose current, unexpired key is `token`, else None.
+
+        The row is found by the key's SHA-256 (an index on a hash of 256 random bits: its
+        timing tells nothing about a valid key) and the digests are then compared in
+        constant time (`hmac.compare_digest`), which also guards against a database
+        collation that would match letters of another case.
+        """
+        if not isinstance(token, str) or not 0 < len(token) <= cls.MAX_TOKEN_LENGTH:
+            return None
+        digest = cls.digest(token)
+        row = cls.objects.filter(token_hash=digest).select_related("user").first()
+        if row is None or not hmac.compare_digest(row.token_hash, digest):
+            return None
+        if not row.user.is_active:
+            return None
+        if row.expires_at is not None and row.expires_at <= timezone.now():
+            return None
+        return row.user
+
+
+# --- whole-record deletion and restore (issue 10 item 8) -------------------------------------
+
+
+class DeletionBatch(models.Model):
+    """One deletion of a record together with everything it took along.
+
+    The rows with a history are listed in `DeletedRow` (their "-" history record); what has
+    no history of its own is kept here: the many-to-many links the deletion removed
+    (`links`, Django's JSON serialization of the through rows) and the foreign keys it set
+    to NULL in rows that stay (`cleared`: `[{"model", "field", "pk", "value"}]`). Restoring
+    the batch puts all of it back in one transaction (`foreign_affairs.history`).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), auto_now_add=True, db_index=True)
+    links = models.JSONField(_("links removed"), default=list, blank=True)
+    cleared = models.JSONField(_("references cleared"), default=list, blank=True)
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("restored by"),
+    )
+
+    class Meta:
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletions")
+        ordering = ["-deleted_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.object_repr
+
+
+class DeletedRow(models.Model):
+    """A row a deletion removed: which history record holds it, in the order it went.
+
+    `position` is the deletion order (dependent rows first); restore goes the other way.
+    `is_root` marks the record the user deleted: the rows it took along are restored with it,
+    not on their own.
+    """
+
+    batch = models.ForeignKey(
+        DeletionBatch, on_delete=models.CASCADE, related_name="rows", verbose_name=_("deletion")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    history_id = models.PositiveBigIntegerField(_("history record"))
+    position = models.PositiveIntegerField(_("position"))
+    is_root = models.BooleanField(_("deleted by the user"), default=False)
+
+    class Meta:
+        verbose_name = _("deleted row")
+        verbose_name_plural = _("deleted rows")
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "history_id"], name="deletedrow_one_per_history_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id}"

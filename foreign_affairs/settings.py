@@ -170,3 +170,74 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Issue 10 §3: login lockout (django-axes) and the session lifetime --------------------
+# A username is locked for one client address after AXES_FAILURE_LIMIT failed logins, even
+# with the right password, for AXES_COOLOFF_MINUTES after the last attempt (0: until an
+# administrator deletes the access attempt in the admin). foreign_affairs/accounts.py.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked username + address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After the authentication and message middleware; axes' turns a lockout into the page.
+MIDDLEWARE += ["foreign_affairs.accounts.IdleSessionMiddleware", "axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 0:
+    sys.exit("Configuration error: AXES_FAILURE_LIMIT must be ≥ 1 and AXES_COOLOFF_MINUTES ≥ 0.")
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60 if AXES_COOLOFF_MINUTES else None  # float: hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "foreign_affairs.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "foreign_affairs.accounts.client_ip"
+# The request header (as in request.META, e.g. HTTP_X_REAL_IP) a trusted reverse proxy sets
+# to the client's address; empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# A session ends after SESSION_IDLE_HOURS without a request, and when the browser closes.
+SESSION_IDLE_HOURS = env.float("SESSION_IDLE_HOURS", default=8)
+if SESSION_IDLE_HOURS <= 0:
+    sys.exit("Configuration error: SESSION_IDLE_HOURS must be a positive number of hours.")
+SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# --- Issue 10 §11: HTTPS in production (docs/deploy.md, "Settings") ----------------------
+# With DEBUG off, `manage.py check --deploy --fail-level WARNING` passes on these defaults.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading binds the whole registrable domain (the school's, with every subdomain) into
+# browsers for years: the owner of that domain decides it, not one site's settings. Until
+# SECURE_HSTS_PRELOAD is set, Django's reminder (security.W021) is silenced.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = [*vars().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
+if SECURE_HSTS_SECONDS < 0:
+    sys.exit("Configuration error: SECURE_HSTS_SECONDS must be ≥ 0 (0 turns HSTS off).")
+# "HTTP_X_FORWARDED_PROTO,https": the header a TLS-terminating proxy sets, and its value for
+# HTTPS. Only behind a proxy that always sets (overwrites) that header.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="").strip()
+if _proxy_ssl_header:
+    _header_name, _comma, _header_value = (p.strip() for p in _proxy_ssl_header.partition(","))
+    if not (_header_name.startswith("HTTP_") and _comma and _header_value):
+        sys.exit(
+            "Configuration error: SECURE_PROXY_SSL_HEADER must be 'HTTP_<HEADER>,<value>', "
+            "e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = (_header_name, _header_value)
+
+# --- Issue 10 §12: private calendar feed keys --------------------------------------------
+# A feed key works this many days after it was issued (0: until the user replaces it).
+CALENDAR_TOKEN_DAYS = env.int("CALENDAR_TOKEN_DAYS", default=365)
+if CALENDAR_TOKEN_DAYS < 0:
+    sys.exit("Configuration error: CALENDAR_TOKEN_DAYS must be ≥ 0 (0: keys do not expire).")
+
+# --- Issue 10 §4: database outages -------------------------------------------------------
+# First, so a lost or refused connection anywhere (view, session, user) answers 503 with
+# Retry-After instead of 500, and a GET or HEAD is tried once more (foreign_affairs/middleware.py).
+# Persistent connections (CONN_MAX_AGE) are health-checked before reuse (CONN_HEALTH_CHECKS).
+MIDDLEWARE.insert(0, "foreign_affairs.middleware.DatabaseUnavailableMiddleware")
+
+# --- Issue 10 §14: backups (`manage.py backup` / `restore`, docs/deploy.md "Backups") -----
+# The folder `manage.py backup` writes its dated archives to.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var/backups")

@@ -1,12 +1,94 @@
 """Shared table layer: the first column links to the record, the last holds its actions."""
 
 import django_tables2 as tables
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from foreign_affairs.privacy import mask, personal_fields
+from foreign_affairs.roles import DOMAIN_APPS
+
+
+def may_view(user, model) -> bool:
+    """Return whether `user` may see records of `model` (`<app>.view_<model>`).
+
+    Only the domain apps' models are checked: a user account named on a record (who
+    proposed it) is shown to whoever sees the record.
+    """
+    opts = model._meta
+    if opts.app_label not in DOMAIN_APPS:
+        return True
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
+def column_models(table_class, model=None) -> dict[str, list]:
+    """Return, per column of `table_class`, the models whose records it shows.
+
+    A column reaching through relations (`project`, `teacher__family_name`) shows the related
+    models; a table names what its computed columns count in `column_models`
+    (e.g. `{"participant_count": "exchanges.participant"}`).
+    """
+    model = model or getattr(getattr(table_class, "_meta", None), "model", None)
+    columns = getattr(table_class, "base_columns", None)
+    if model is None or columns is None:
+        return {}
+    found = {}
+    for name, column in columns.items():
+        shown = []
+        current = model
+        for part in str(column.accessor or name).replace(".", "__").split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                break
+            if not field.is_relation or field.related_model is None:
+                break
+            current = field.related_model
+            shown.append(current)
+        declared = getattr(table_class, "column_models", {}).get(name, ())
+        shown += [apps.get_model(label) for label in (declared,) if isinstance(label, str)]
+        shown += [apps.get_model(label) for label in declared if not isinstance(declared, str)]
+        if shown:
+            found[name] = shown
+    return found
+
+
+def hidden_columns(table_class, user, model=None) -> tuple[str, ...]:
+    """Return the columns `user` may not see: they show records of a model they may not
+    view. Lists, tabs and exports leave them out."""
+    return tuple(
+        name
+        for name, models in column_models(table_class, model).items()
+        if not all(may_view(user, related) for related in models)
+    )
+
+
+class MaskedColumn(tables.Column):
+    """A personal field in a list or export: always masked (neither is logged per record)."""
+
+    def render(self, value):
+        return mask(value) or "—"
+
+    def value(self, value):
+        return mask(value)
+
 
 class ObjectTable(tables.Table):
-    """A table of records: Bootstrap 5 look, an actions column left out of exports."""
+    """A table of records: Bootstrap 5 look, an actions column left out of exports.
+
+    A column of a field the model declares personal (`personal_fields`) is masked on the page
+    and in the export, for every user: lists and exports are not logged per record.
+    """
+
+    def __init__(self, *args, extra_columns=None, **kwargs):
+        model = getattr(self._meta, "model", None)
+        masked = [
+            (name, MaskedColumn(verbose_name=column.verbose_name, accessor=column.accessor))
+            for name, column in type(self).base_columns.items()
+            if model is not None and name in personal_fields(model)
+        ]
+        super().__init__(*args, extra_columns=[*masked, *(extra_columns or [])], **kwargs)
 
     actions = tables.Column(
         accessor="pk",

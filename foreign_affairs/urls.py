@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from foreign_affairs.attachments import attachment_download
-from foreign_affairs.views.calendar import calendar_feed
+from foreign_affairs.views.accounts import PasswordChangeView
+from foreign_affairs.views.calendar import CalendarTokenView, calendar_feed
 from foreign_affairs.views.home import DeadlineListView, HomeView
 from foreign_affairs.views.search import SearchView
 from foreign_affairs.views.workflow import InboxItemDoneView, InboxView
@@ -19,6 +20,7 @@ urlpatterns = [
     path("deadlines/", DeadlineListView.as_view(), name="deadlines"),
     path("inbox/<int:pk>/done/", InboxItemDoneView.as_view(), name="inbox_done"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("calendar/", CalendarTokenView.as_view(), name="calendar"),
     path(
         "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field_name>/",
         attachment_download,
@@ -30,6 +32,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -26,7 +26,7 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -56,9 +56,10 @@ class ActionForm(forms.Form):
     def __init__(self, *args, comment_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = comment_required
-        from foreign_affairs.forms import bootstrap_widgets
+        from foreign_affairs.forms import bootstrap_widgets, secure_fields
 
         bootstrap_widgets(self, small=True)
+        secure_fields(self)  # no control characters in a comment or an approval number
 
 
 @dataclass(frozen=True)
@@ -316,18 +317,30 @@ def _mail(mail_to) -> None:
 # --- the read-only rule ----------------------------------------------------------------------
 
 
+def _root_of(obj):
+    """Return `obj`'s workflow root, or None when a parent on the way no longer exists."""
+    if not hasattr(obj, "workflow_root"):
+        return obj
+    try:
+        return obj.workflow_root()
+    except ObjectDoesNotExist:  # the parent is gone: the foreign key check says so
+        return None
+
+
 def ensure_editable(obj: models.Model) -> None:
     """Refuse a change to a record whose workflow root is in a read-only state.
 
     The root is the record itself or what `obj.workflow_root()` returns (a report for its
     parts and sections); its *stored* state decides, so a transition into a read-only state
-    may still save, and nothing saves after it. Raises `ValidationError` (code `read_only`).
+    may still save, and nothing saves after it. A row whose parent no longer exists has no
+    root to check (its foreign key is refused by validation). Raises `ValidationError`
+    (code `read_only`).
     """
-    roots = [obj.workflow_root() if hasattr(obj, "workflow_root") else obj]
-    if hasattr(obj, "workflow_root") and obj.pk is not None:
+    roots = [_root_of(obj)]
+    if getattr(type(obj), "workflow_root_path", "") and obj.pk is not None:
         stored = type(obj)._base_manager.filter(pk=obj.pk).first()
         if stored is not None:  # a row moved away from a read-only parent changes it too
-            roots.append(stored.workflow_root())
+            roots.append(_root_of(stored))
     for root in roots:
         _ensure_root_editable(root)
 
@@ -358,12 +371,80 @@ def is_read_only(obj) -> bool:
     return False
 
 
+def root_model(model: type[models.Model]) -> type[models.Model]:
+    """Return the model of `model`'s workflow root, following `workflow_root_path`."""
+    for name in filter(None, getattr(model, "workflow_root_path", "").split("__")):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def ensure_rows_editable(queryset: models.QuerySet) -> None:
+    """Refuse a bulk write (update, delete) touching a row whose root is read-only.
+
+    One query: the rows are filtered on their root's stored state through the model's
+    `workflow_root_path` (e.g. `part__report`). Raises the `read_only` `ValidationError`
+    naming the first such root.
+    """
+    model = queryset.model
+    root = root_model(model)
+    workflow = workflow_of(root)
+    if workflow is None or not workflow.read_only_states:
+        return
+    path = getattr(model, "workflow_root_path", "")
+    prefix = f"{path}__" if path else ""
+    locked = (
+        queryset.order_by()
+        .filter(**{f"{prefix}{workflow.field}__in": workflow.read_only_states})
+        .values_list(f"{prefix}pk", flat=True)
+        .first()
+    )
+    if locked is not None:
+        _ensure_root_editable(root._base_manager.get(pk=locked))
+
+
+class WorkflowLockedQuerySet(models.QuerySet):
+    """Bulk writes obey the read-only rule too: `update()`, `delete()`, `bulk_create()`,
+    `bulk_update()`; each refuses before writing anything."""
+
+    def update(self, **kwargs):
+        ensure_rows_editable(self)
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        ensure_rows_editable(self)
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            ensure_editable(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before Django's own transaction starts, which a refusal would spoil.
+        objs = list(objs)
+        for obj in objs:
+            ensure_editable(obj)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class WorkflowLockedMixin(models.Model):
     """A model whose rows cannot change while their workflow root is read-only.
 
-    The check runs in `clean()` (forms, the admin and restore show it as a message) and again
-    in `save()` and `delete()`, so no path writes around it.
+    `workflow_root_path` names the root through foreign keys (`"part__report"`; empty: the
+    row is its own root). The check runs in `clean()` (forms, the admin and restore show it
+    as a message), again in `save()` and `delete()`, and in the default manager's bulk
+    `update()`, `delete()` and `bulk_create()`, so no path writes around it.
     """
+
+    workflow_root_path = ""
+
+    objects = WorkflowLockedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -379,3 +460,10 @@ class WorkflowLockedMixin(models.Model):
     def clean(self):
         super().clean()
         ensure_editable(self)
+
+    def workflow_root(self):
+        """Return the record whose workflow state decides (DoesNotExist if a parent is gone)."""
+        root = self
+        for name in filter(None, self.workflow_root_path.split("__")):
+            root = getattr(root, name)
+        return root

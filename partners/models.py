@@ -117,6 +117,12 @@ class Contact(VersionedModel):
     wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
+    not_personal_fields = dict.fromkeys(
+        ("email", "phone", "wechat"),
+        "the work contact details a partner institution gives for its staff, to be written "
+        "to by whoever works with the partner (foreign_affairs.privacy)",
+    )
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.regions import region_sources
-from foreign_affairs.tables import ObjectTable
+from foreign_affairs.tables import ObjectTable, may_view
 from foreign_affairs.views import generic
 from partners import filters, forms, tables
 from partners.models import Agreement, Contact, Institution, Interaction
@@ -79,7 +79,13 @@ class InstitutionView(generic.ObjectView):
     ]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(timeline=institution_timeline(self.object), **kwargs)
+        # Events of records the user may not view (another app's) are left out.
+        timeline = [
+            event
+            for event in institution_timeline(self.object)
+            if may_view(self.request.user, type(event["obj"]))
+        ]
+        return super().get_context_data(timeline=timeline, **kwargs)
 
 
 class InstitutionEditView(generic.ObjectEditView):

@@ -32,6 +32,7 @@ MAX_ENTRIES = 2000
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECKED_FROM = 1024 * 1024
+MAX_XML_PART = 20 * 1024 * 1024  # one XML part (document.xml) unpacked
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -157,6 +158,13 @@ def check_zip(data: bytes) -> None:
         check_package(data, limits)
     except UnsafeArchive as exc:
         raise (_too_large() if exc.code == "too_large" else _bad_docx()) from exc
+    # The text of a report is a few hundred KB of XML; 20 MB of it would take minutes to walk.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if any(
+            info.filename.endswith(".xml") and info.file_size > MAX_XML_PART
+            for info in archive.infolist()
+        ):
+            raise _too_large()
 
 
 def _parser() -> etree.XMLParser:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from foreign_affairs.forms import PortalForm
+from foreign_affairs.forms import PortalForm, secure_fields
 from reports.block_forms import blocks_field
 from reports.models import AnnualReport, ReportPart, ReportSection, Submission, Training
 
@@ -63,6 +63,18 @@ class ReportSectionForm(PortalForm):
     class Meta:
         model = ReportSection
         fields = ("title", "body", "version")
+
+
+class SectionAddForm(forms.Form):
+    """The title of a new section (blank: "New section"); a bad one is refused, not saved."""
+
+    title = forms.CharField(
+        required=False, max_length=ReportSection._meta.get_field("title").max_length
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        secure_fields(self)
 
 
 def _year_field():

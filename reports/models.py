@@ -152,8 +152,7 @@ class ReportPart(WorkflowLockedMixin, VersionedModel):
     def get_absolute_url(self):
         return self.report.get_absolute_url()
 
-    def workflow_root(self):
-        return self.report
+    workflow_root_path = "report"  # read-only with its report (WorkflowLockedMixin)
 
 
 class ReportSection(WorkflowLockedMixin, VersionedModel):
@@ -194,8 +193,7 @@ class ReportSection(WorkflowLockedMixin, VersionedModel):
     def get_absolute_url(self):
         return self.part.get_absolute_url()
 
-    def workflow_root(self):
-        return self.part.report
+    workflow_root_path = "part__report"  # read-only with its report
 
 
 class Submission(VersionedModel):

@@ -48,10 +48,13 @@ def appendix_html(report: AnnualReport, stats: dict | None = None) -> str:
 
 def report_pdf_bytes(report: AnnualReport) -> bytes:
     """Return the PDF: exactly the archived bytes of an approved report, else a fresh render
-    (with the 草稿 watermark unless the report is approved)."""
+    (with the 草稿 watermark unless the report is approved).
+
+    Raises `foreign_affairs.attachments.MissingFileError` when the approved report's archive
+    is missing from the storage: a new render could differ from what leadership approved."""
+    from foreign_affairs.attachments import read_stored_file
     from reports.pdf import render_report_pdf
 
     if report.status == AnnualReport.Status.APPROVED and report.pdf_file:
-        with report.pdf_file.open("rb") as archived:
-            return archived.read()
+        return read_stored_file(report, "pdf_file")
     return render_report_pdf(report, statistics_html=appendix_html(report))

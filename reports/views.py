@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView, FormView, ListView, View
 
+from foreign_affairs.attachments import MissingFileError, missing_file_response
 from foreign_affairs.history import history_changes
 from foreign_affairs.views import generic
 from foreign_affairs.views.workflow import workflow_context
@@ -95,7 +96,10 @@ class ReportPdfView(ReportPermissionMixin, View):
         from reports.pdf import report_filename
 
         report = self.get_report()
-        data = output.report_pdf_bytes(report)
+        try:
+            data = output.report_pdf_bytes(report)
+        except MissingFileError as error:
+            return missing_file_response(request, error)
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, report_filename(report))
         return response
@@ -116,7 +120,24 @@ class ReportDocxView(ReportPermissionMixin, View):
 
 
 class ReportStatisticsXlsxView(ReportPermissionMixin, View):
-    """统计报表: one sheet per category an education authority asks for."""
+    """统计报表: one sheet per category an education authority asks for.
+
+    The workbook lists records of these models by name: whoever downloads it needs the view
+    permission of each of them as well as the report's (issue 10 item 2).
+    """
+
+    listed = (
+        "faculty.view_foreignteacher",
+        "exchanges.view_visit",
+        "exchanges.view_visitmember",
+        "exchanges.view_participant",
+        "exchanges.view_exchangeproject",
+        "partners.view_institution",
+        "partners.view_agreement",
+    )
+
+    def has_permission(self) -> bool:
+        return super().has_permission() and self.request.user.has_perms(self.listed)
 
     def get(self, request, year):
         from reports.xlsx import statistics_workbook
@@ -282,7 +303,12 @@ class SectionAddView(ReportEditorMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, year, pk):
-        title = request.POST.get("title", "").strip() or _("New section")
+        form = forms.SectionAddForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("title", []):
+                messages.error(request, error)
+            return redirect(self.edit_url())
+        title = form.cleaned_data["title"] or _("New section")
         section = services.section_add(part=self.get_part(pk), title=title)
         return redirect("reports:section_edit", year=year, pk=section.pk)
 

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from exchanges.models import ExchangeProject, Participant
+from foreign_affairs.spreadsheets import safe_row
 from partners.models import Agreement
 from reports import selectors
 from reports.statistics import country_name_zh, country_names_zh, zh
@@ -293,13 +294,14 @@ def _display_width(value) -> int:
 
 
 def _write_sheet(sheet, header: list, rows: list[list]) -> None:
-    sheet.append(header)
+    """Write the header and rows, every value through `safe_cell` (formula injection)."""
+    sheet.append(safe_row(header))
     for cell in sheet[1]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = TEXT_ALIGNMENT

@@ -3,8 +3,9 @@
 # Runs apt-get only as root with apt available; otherwise names what is missing.
 set -euo pipefail
 
+# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` on PostgreSQL.
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai
-          poppler-utils chromium gettext libreoffice-writer-nogui)
+          poppler-utils chromium gettext libreoffice-writer-nogui postgresql-client)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

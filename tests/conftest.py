@@ -1,4 +1,20 @@
 import pytest
+from django.test import Client, RequestFactory
+
+
+class PortalClient(Client):
+    """The test client, whose `login()` passes a request to `authenticate()`: django-axes
+    (the first authentication backend) refuses to authenticate without one."""
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, logging in through django-axes like the login page does."""
+    return PortalClient()
 
 
 @pytest.fixture(autouse=True)

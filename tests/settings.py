@@ -14,3 +14,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Persistent connections (held by the live server's threads in browser tests) would keep the
 # test database open at teardown, and PostgreSQL could not drop it.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The test client and the live server speak plain HTTP: production's redirect to HTTPS would
+# answer every request with 301 (tests/foreign_affairs/test_deploy_settings.py checks it).
+SECURE_SSL_REDIRECT = False

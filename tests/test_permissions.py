@@ -98,10 +98,10 @@ OBJECT_MODELS = {
     "reports.training": {OFFICE_STAFF: ALL, LEADERSHIP: (VIEW,), LIAISON: ()},
 }
 
-# object_urls page suffix -> the action it needs. Restore is POST only: a GET by a user who
-# may restore is answered 405, by anyone else 403 (the permission is checked first). Restore
-# needs the delete permission: a liaison may add proposals but not undo the office's
-# deletions (test_a_liaison_cannot_restore_what_the_office_deleted).
+# object_urls page suffix -> the action it needs. Restore answers a GET with the preview of
+# what comes back and restores on POST (issue 10 item 8); both need the delete permission: a
+# liaison may add proposals but not undo the office's deletions
+# (test_a_liaison_cannot_restore_what_the_office_deleted).
 OBJECT_PAGES = {
     "_list": VIEW,
     "": VIEW,
@@ -111,7 +111,7 @@ OBJECT_PAGES = {
     "_delete": DELETE,
     "_restore": DELETE,
 }
-POST_ONLY_PAGES = {"_restore"}
+POST_ONLY_PAGES: set[str] = set()
 
 
 def expect(*, staff, leader, liaison, anonymous=LOGIN) -> dict:
@@ -166,9 +166,12 @@ EXPECTED: dict[str, dict] = {
     # The signed file of an agreement: whoever may view agreements may download it.
     "attachment": EVERY_ROLE,
     "login": expect(anonymous=200, staff=HOME, leader=HOME, liaison=HOME),
-    # A user's deadlines as an ICS feed: calendar apps cannot log in, the URL holds a signed
-    # token instead; whoever has the URL gets that user's feed (a wrong token: 404, below).
+    # A user's deadlines as an ICS feed: calendar apps cannot log in, the URL holds a random
+    # key instead; whoever has the URL gets that user's feed (a wrong key: 404, below).
     "calendar_feed": expect(anonymous=200, staff=200, leader=200, liaison=200),
+    # Each user's own feed page (issue 10 §12) and password change (§3).
+    "calendar": EVERY_ROLE,
+    "password_change": EVERY_ROLE,
     "logout": expect(staff=405, leader=405, liaison=405),  # POST only
     "set_language": expect(staff=HOME, leader=HOME, liaison=HOME),  # POST sets; GET redirects
     # The yearly report: office staff prepare and submit, leadership approve or return.
@@ -277,9 +280,10 @@ def _visit(world: World) -> dict:
 
 
 def _calendar_token(world: World) -> dict:
-    from foreign_affairs.views.calendar import calendar_url
+    from foreign_affairs.models import CalendarToken
+    from foreign_affairs.views.calendar import calendar_path
 
-    return resolve(calendar_url(UserFactory())).kwargs
+    return resolve(calendar_path(CalendarToken.issue(UserFactory()))).kwargs
 
 
 def _attachment(world: World) -> dict:

@@ -13,6 +13,8 @@ from django_countries import countries
 from django_countries.fields import CountryField
 from import_export import widgets
 
+from foreign_affairs.forms import CONTROL_CHARACTER_MESSAGE, CONTROL_CHARACTERS
+
 LANGUAGES = ("zh-hans", "en")
 # Hong Kong, Macau and Taiwan as offices write them (django-countries knows the official names).
 REGION_ALIASES = {
@@ -60,7 +62,10 @@ class TextWidget(widgets.Widget):
     hint = ""
 
     def clean(self, value, row=None, **kwargs):
-        return cell_text(value)
+        text = cell_text(value)
+        if CONTROL_CHARACTERS.search(text):  # the same rule as every text input of the portal
+            raise ValueError(str(CONTROL_CHARACTER_MESSAGE))
+        return text
 
 
 class IntegerWidget(widgets.Widget):

@@ -1,8 +1,18 @@
-"""Reading an uploaded workbook (or refusing it, saying why) and writing the template."""
+"""Reading an uploaded workbook (or refusing it, saying why) and writing the template.
+
+A hostile workbook is small on the wire and huge when read: millions of empty rows compress
+to a few kilobytes, a dimension can claim all 16,384 columns, a part can define an entity
+bomb. So the zip's directory is checked before anything is decompressed
+(`foreign_affairs.safe_files.check_zip`), the first sheet is streamed (openpyxl's read-only
+mode) with the row and column caps applied while reading, and every XML part is parsed
+without entity expansion (openpyxl uses lxml with `resolve_entities=False` and, through
+`defusedxml`, refuses entity declarations in the parts it streams). Every failure of the
+parser becomes one clear message.
+"""
 
 import logging
 import re
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -16,10 +26,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from foreign_affairs.imports.resources import ImportResource
 from foreign_affairs.imports.widgets import cell_text, normalise
+from foreign_affairs.safe_files import UnsafeArchive, ZipLimits, check_zip
+from foreign_affairs.spreadsheets import safe_cell
 
 logger = logging.getLogger(__name__)
 
-MAX_ROWS = 5000
+MAX_ROWS = 5000  # records (non-blank rows) below the header
+MAX_SHEET_ROWS = 10_000  # sheet rows read at most, blank ones included
+MAX_COLUMNS = 100  # columns read; a resource has far fewer
+# An .xlsx of 5000 rows unpacks to a few MB; its XML compresses 5 to 30 times.
+XLSX_LIMITS = ZipLimits(
+    max_entries=1000, max_uncompressed=100 * 1024 * 1024, max_ratio=200, ratio_checked_from=1024**2
+)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -33,29 +51,74 @@ class Sheet:
     ignored: list[str]
 
 
-def _open_first_sheet(data: bytes):
+def _not_xlsx() -> ValidationError:
+    return ValidationError(
+        _(
+            "The file is not an Excel workbook (.xlsx). Save it in Excel as “Excel Workbook "
+            "(*.xlsx)” and upload it again."
+        ),
+        code="not_xlsx",
+    )
+
+
+def _open_workbook(data: bytes):
+    """Return the read-only workbook of `data`, its zip directory checked first.
+
+    Raises ValidationError: an old .xls, not a zip or not a workbook ("not_xlsx"), or a zip
+    declaring more than `XLSX_LIMITS` allow ("too_large").
+    """
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise ValidationError(
             _(
                 "This is an old Excel 97–2003 (.xls) file. Open it in Excel, save it as "
                 "“Excel Workbook (*.xlsx)” and upload that file."
-            )
+            ),
+            code="xls",
         )
-    not_xlsx = ValidationError(
-        _(
-            "The file is not an Excel workbook (.xlsx). Save it in Excel as “Excel Workbook "
-            "(*.xlsx)” and upload it again."
-        )
-    )
-    if not zipfile.is_zipfile(BytesIO(data)):
-        raise not_xlsx
+    try:
+        check_zip(data, XLSX_LIMITS)
+    except UnsafeArchive as error:
+        logger.info("Rejected an uploaded workbook: %s", error)
+        if error.code != "too_large":
+            raise _not_xlsx() from None
+        raise ValidationError(
+            _(
+                "The workbook unpacks to far more data than an import holds (it may be damaged "
+                "or hostile). Save it again in Excel as “Excel Workbook (*.xlsx)” and upload "
+                "that file."
+            ),
+            code="too_large",
+        ) from None
     try:
         workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
-        return list(workbook.worksheets[0].iter_rows(values_only=True))
+        workbook.worksheets[0]  # noqa: B018  (a workbook without sheets is not one)
     # openpyxl raises many kinds of errors on a damaged or foreign zip; all mean "not .xlsx".
     except Exception as error:  # noqa: BLE001
         logger.info("Rejected an uploaded workbook: %r", error)
-        raise not_xlsx from None
+        raise _not_xlsx() from None
+    return workbook
+
+
+def _sheet_rows(workbook) -> Iterator[tuple]:
+    """Yield the first sheet's rows as value tuples, streamed, at most `MAX_SHEET_ROWS` + 1.
+
+    Rows missing between two rows of the file come as blank rows (openpyxl fills them in);
+    each row holds `MAX_COLUMNS` values, whatever the sheet's dimension claims. A parser error
+    met while streaming (malformed XML, an entity declaration) raises ValidationError
+    "not_xlsx".
+    """
+    rows = workbook.worksheets[0].iter_rows(
+        min_row=1, max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+    )
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # noqa: BLE001
+            logger.info("Rejected an uploaded workbook: %r", error)
+            raise _not_xlsx() from None
+        yield row
 
 
 def _map_headers(header_row, resource: ImportResource):
@@ -88,14 +151,36 @@ def _map_headers(header_row, resource: ImportResource):
 
 
 def read_workbook(data: bytes, resource: ImportResource) -> Sheet:
-    """Return the first worksheet as a dataset, or raise ValidationError saying what is wrong."""
-    rows = _open_first_sheet(data)
-    if not rows or not any(cell_text(value) for value in rows[0]):
+    """Return the first worksheet as a dataset, or raise ValidationError saying what is wrong.
+
+    Reading stops as soon as a limit is passed: more than `MAX_ROWS` records ("too_many_rows")
+    or any row below row `MAX_SHEET_ROWS`, blank or not ("too_many_sheet_rows"); so a
+    workbook of millions of rows costs what its first 10,000 rows cost.
+    """
+    workbook = _open_workbook(data)
+    try:
+        return _read_rows(_sheet_rows(workbook), resource)
+    finally:
+        workbook.close()
+
+
+def _read_rows(rows: Iterator[tuple], resource: ImportResource) -> Sheet:
+    header = next(rows, None)
+    if not header or not any(cell_text(value) for value in header):
         raise ValidationError(_("The workbook is empty: row 1 must hold the column headers."))
-    columns, ignored = _map_headers(rows[0], resource)
+    columns, ignored = _map_headers(header, resource)
     dataset = tablib.Dataset(headers=list(columns))
     numbers = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise ValidationError(
+                _(
+                    "The workbook has rows below row %(max)d (blank rows with formatting count "
+                    "too); delete the rows below your data or split it into smaller workbooks."
+                )
+                % {"max": MAX_SHEET_ROWS},
+                code="too_many_sheet_rows",
+            )
         values = [row[index] if index < len(row) else None for index, _h in columns.values()]
         values = [value.strip() if isinstance(value, str) else value for value in values]
         if not any(cell_text(value) for value in values):
@@ -103,7 +188,8 @@ def read_workbook(data: bytes, resource: ImportResource) -> Sheet:
         if len(numbers) == MAX_ROWS:
             raise ValidationError(
                 _("The workbook has more than %(max)d rows; split it into smaller workbooks.")
-                % {"max": MAX_ROWS}
+                % {"max": MAX_ROWS},
+                code="too_many_rows",
             )
         dataset.append(values)
         numbers.append(number)
@@ -119,7 +205,7 @@ def template_workbook(resource: ImportResource) -> bytes:
     sheet = workbook.active
     sheet.title = re.sub(r"[\\/?*\[\]:]", " ", str(resource._meta.model._meta.verbose_name_plural))
     columns = resource.columns()
-    sheet.append([column.label for column in columns])
+    sheet.append([safe_cell(column.label) for column in columns])
     for position, column in enumerate(columns, start=1):
         letter = get_column_letter(position)
         sheet[f"{letter}1"].font = Font(bold=True)

@@ -73,3 +73,11 @@ def user_name(user) -> str:
 def chinese_numeral_filter(number) -> str:
     """Return 1 → 一, 10 → 十, 12 → 十二 (section numbering in the editor)."""
     return chinese_numeral(int(number))
+
+
+@register.filter
+def record_name(obj) -> str:
+    """Return how a (deleted) record is named, even when a record it names is gone."""
+    from foreign_affairs.history import name_of
+
+    return name_of(obj)

@@ -6,7 +6,6 @@ from django.views.generic import ListView, TemplateView
 from foreign_affairs.models import InboxItem
 from foreign_affairs.registry import dashboard_panels
 from foreign_affairs.selectors import deadlines_for, recent_changes
-from foreign_affairs.views.calendar import calendar_url
 
 DASHBOARD_DEADLINES = 15
 
@@ -48,6 +47,5 @@ class HomeView(TemplateView):
             deadlines=rows[:DASHBOARD_DEADLINES],
             more_deadlines=max(len(rows) - DASHBOARD_DEADLINES, 0),
             changes=recent_changes(user),
-            calendar_url=self.request.build_absolute_uri(calendar_url(user)),
             **kwargs,
         )

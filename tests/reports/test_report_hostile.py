@@ -182,3 +182,13 @@ def test_libreoffice_runs_under_a_memory_limit(monkeypatch):
     monkeypatch.setattr(convert, "MEMORY_LIMIT", 64 * 1024 * 1024)
     with pytest.raises(ReportImportError, match="could not"):
         convert.convert_to_docx(b"{\\rtf1\\ansi \\u19968? report}", ".rtf")
+
+
+def test_a_huge_document_part_is_refused_before_parsing():
+    """95 MB of document.xml passes the total limit but not the per-part one (was 86 s, 2.6 GB)."""
+    body = para("正文。") * 2_000_000  # about 60 MB of XML, a few hundred KB zipped
+    started = time.monotonic()
+    with pytest.raises(ReportImportError) as caught:
+        read(package(word__document_xml=document(body)))
+    assert caught.value.code == "too_large"
+    assert time.monotonic() - started < 5

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from foreign_affairs.attachments import MissingFileError, read_stored_file
 from reports.models import AnnualReport
 from reports.pdf import render_report_pdf, report_filename
 
@@ -67,8 +68,17 @@ def _archived(report: AnnualReport) -> bytes | None:
     """The approved report's archived PDF: what leadership approved, byte for byte."""
     if report.status != AnnualReport.Status.APPROVED or not report.pdf_file:
         return None
-    with report.pdf_file.open("rb") as archived:
-        return archived.read()
+    try:
+        return read_stored_file(report, "pdf_file")
+    except MissingFileError as error:
+        raise CommandError(
+            _(
+                "The archived PDF of the approved report (%(path)s) is missing from the file "
+                "storage; restore the media folder from the backup (manage.py check_files lists "
+                "every missing file)."
+            )
+            % {"path": error.name}
+        ) from error
 
 
 def _statistics_html(report: AnnualReport) -> str:
