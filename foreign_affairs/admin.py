@@ -34,6 +34,7 @@ from foreign_affairs.privacy import (
     personal_data_access_log,
     personal_fields,
     shown_personal_fields,
+    touches_personal,
 )
 from foreign_affairs.workflow import is_read_only
 
@@ -114,6 +115,23 @@ class PersonalDataAdminMixin:
     `faculty.view_personal_data`; for a user with it, each such page showing values writes
     one access-log row per record (inline rows included).
     """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """No URL filter on a personal field for a user who sees it masked (each guess would
+        confirm a character of a passport number)."""
+        if (
+            request is not None
+            and not may_see_personal_data(request.user)
+            and touches_personal(self.model, lookup)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if may_see_personal_data(request.user):
+            return fields
+        return [f for f in fields if not touches_personal(self.model, f)]
 
     def _masked_display(self, name: str):
         displays = self.__dict__.setdefault("_masked_displays", {})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.utils import get_model_field
 
 from foreign_affairs.forms import bootstrap_widgets, secure_fields
+from foreign_affairs.privacy import may_see_personal_data, touches_personal
 
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 YEAR_MIN, YEAR_MAX = 1900, 2100  # a year any record of the office can have
@@ -73,9 +74,18 @@ class SearchFilterSet(django_filters.FilterSet):
             secure_fields(form)
         return self._form
 
+    def searchable_fields(self) -> tuple[str, ...]:
+        """The search fields, less personal ones for a user who sees them masked."""
+        user = getattr(self.request, "user", None)
+        if may_see_personal_data(user):
+            return self.search_fields
+        model = self._meta.model
+        return tuple(f for f in self.search_fields if not touches_personal(model, f))
+
     def search(self, queryset, name, value):
         value = value.strip()
-        if not value or not self.search_fields:
+        fields = self.searchable_fields()
+        if not value or not fields:
             return queryset
-        condition = reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields))
+        condition = reduce(or_, (Q(**{f"{f}__icontains": value}) for f in fields))
         return queryset.filter(condition).distinct()

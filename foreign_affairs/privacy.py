@@ -55,6 +55,24 @@ def mask(value) -> str:
     return f"{text[:3]}****{text[-2:]}"
 
 
+def touches_personal(model, lookup: str) -> bool:
+    """True when the ORM lookup path (e.g. "teacher__date_of_birth__gte", "^email") reads a
+    personal field of `model` or of a model it reaches: filtering or searching on it would
+    let a user who sees only masks confirm the value one guess at a time."""
+    current = model
+    for part in lookup.lstrip("^=@").split("__"):
+        if current is None:
+            return False
+        if part in personal_fields(current):
+            return True
+        try:
+            field = current._meta.get_field(part)
+        except Exception:  # a transform ("gte", "year") or an unknown name: the path ends
+            return False
+        current = field.related_model if field.is_relation else None
+    return False
+
+
 def may_see_personal_data(user) -> bool:
     return user is not None and user.has_perm(PERSONAL_DATA_PERMISSION)
 

@@ -271,3 +271,37 @@ def test_exports_mask_personal_columns_for_every_role(client, monkeypatch, passp
     csv = client.get(reverse("exchanges:passportcustody_list"), {"export": "csv"})
     assert NUMBER.encode() not in csv.content
     assert not PersonalDataAccess.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?passport_number__startswith=E12",
+        "?passport_number=E12345678",
+    ],
+)
+def test_the_admin_refuses_filters_on_masked_fields(client, clerk, passport, query):
+    """A prefix filter would spell out a masked number one guess at a time (fresh review)."""
+    response = client.get(admin_url(PassportCustody, "changelist") + query)
+    assert response.status_code == 400
+    assert NUMBER not in response.content.decode()
+
+
+def test_the_admin_searches_masked_fields_only_for_who_may_see_them(
+    client, clerk, admin_client, passport, teacher
+):
+    url = admin_url(PassportCustody, "changelist") + "?q=E1234"
+    change = admin_url(PassportCustody, "change", passport.pk)
+    assert change not in client.get(url).content.decode()  # the clerk finds nothing by number
+    assert change in admin_client.get(url).content.decode()
+    teachers = admin_url(ForeignTeacher, "changelist")
+    birth = f"?date_of_birth__gte={BIRTH.isoformat()}"
+    assert client.get(teachers + birth).status_code == 400
+    assert admin_client.get(teachers + birth).status_code == 200
+
+
+def test_the_portal_search_skips_masked_fields_for_leadership(client, teacher):
+    client.force_login(user_in(LEADERSHIP))
+    assert teacher.family_name not in client.get("/faculty/?q=emily@example").content.decode()
+    client.force_login(user_in(OFFICE_STAFF))
+    assert teacher.family_name in client.get("/faculty/?q=emily@example").content.decode()
