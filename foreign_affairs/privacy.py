@@ -20,6 +20,7 @@ import datetime
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 
 from foreign_affairs.models import PersonalDataAccess
 
@@ -67,7 +68,7 @@ def touches_personal(model, lookup: str) -> bool:
             return True
         try:
             field = current._meta.get_field(part)
-        except Exception:  # a transform ("gte", "year") or an unknown name: the path ends
+        except FieldDoesNotExist:  # a transform ("gte", "year") or an unknown name: path ends
             return False
         current = field.related_model if field.is_relation else None
     return False

@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 
 import docx
 from django.conf import settings
-from django.db.models import Prefetch
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -40,8 +39,8 @@ from docx.shared import Twips
 from foreign_affairs.attachments import safe_filename
 from foreign_affairs.numbering import chinese_numeral
 from reports.blocks import ATTACHMENTS, PARAGRAPH, SALUTATION, TABLE, Block, Cell
-from reports.models import AnnualReport, ReportSection
-from reports.pdf import CONFIDENTIALITY_MARKS, Signoff, paragraphs, title_lines
+from reports.models import AnnualReport
+from reports.pdf import CONFIDENTIALITY_MARKS, Signoff, paragraphs, report_parts, title_lines
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -197,11 +196,7 @@ class _Writer:
                 run.add_break()  # broken before "及", as in the PDF
             run.add_text(_clean(line))
         self.blocks(paragraphs(report.preface))
-        parts = list(
-            report.parts.order_by("order").prefetch_related(
-                Prefetch("sections", queryset=ReportSection.objects.order_by("order"))
-            )
-        )
+        parts = report_parts(report)
         for index, part in enumerate(parts, start=1):
             if len(parts) > 1:  # one part needs no "第一部分": the title already names it
                 heading = "　".join(filter(None, [f"第{chinese_numeral(index)}部分", part.title]))
@@ -464,6 +459,10 @@ _LINE_BEFORE = (
     {"before": LINE_PITCH, "after": 0, "line": LINE_PITCH, "lineRule": "exact"},
 )
 _FIRST_LINE_2 = ("ind", {"firstLine": 2 * CHAR, "firstLineChars": 200})
+_LINE_AFTER = (
+    "spacing",
+    {"before": 0, "after": LINE_PITCH, "line": LINE_PITCH, "lineRule": "exact"},
+)
 _KEEP_NEXT = ("keepNext", {})
 _NO_GRID = ("snapToGrid", {"val": 0})
 
@@ -489,10 +488,7 @@ def _add_styles(document) -> None:
         ppr=(
             _KEEP_NEXT,
             _NO_GRID,
-            (
-                "spacing",
-                {"before": 0, "after": LINE_PITCH, "line": LINE_PITCH, "lineRule": "exact"},
-            ),
+            _LINE_AFTER,
             ("jc", {"val": "center"}),
         ),
         next_style="GWBody",
@@ -582,10 +578,7 @@ def _add_styles(document) -> None:
         east_asia=HEITI,
         ppr=(
             _KEEP_NEXT,
-            (
-                "spacing",
-                {"before": 0, "after": LINE_PITCH, "line": LINE_PITCH, "lineRule": "exact"},
-            ),
+            _LINE_AFTER,
             ("jc", {"val": "left"}),
         ),
         next_style="GWTitle",

@@ -119,7 +119,8 @@ def title_lines(title: str) -> list[str]:
     return best
 
 
-def _prefetch(report: AnnualReport) -> list[ReportPart]:
+def report_parts(report: AnnualReport) -> list[ReportPart]:
+    """The report's parts in order, each with its sections in order (two queries)."""
     prefetch_related_objects(
         [report],
         Prefetch(
@@ -147,7 +148,7 @@ def _rendered_parts(report: AnnualReport) -> list[RenderedPart]:
                 for number, section in enumerate(part.sections.all(), start=1)
             ],
         )
-        for index, part in enumerate(_prefetch(report), start=1)
+        for index, part in enumerate(report_parts(report), start=1)
     ]
 
 
