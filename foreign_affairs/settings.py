@@ -85,6 +85,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # and its other blocks is a few thousand fields (Django's default stops at 1,000).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The dashboard's panels and the draft report PDFs are cached (issue 12): local memory per
+# process by default, Redis shared by every worker in production (`CACHE_URL=redis://…/1`).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
