@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "exchanges",
     "faculty",
     "reports",
+    "demo",  # sample data only: load_demo, seed_bench
 ]
 
 MIDDLEWARE = [
