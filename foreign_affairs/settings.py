@@ -90,6 +90,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The dashboard's panels and the draft report PDFs are cached (issue 12): local memory per
 # process by default, Redis shared by every worker in production (`CACHE_URL=redis://…/1`).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+
+# The report's CJK faces cut to GB 2312 + the data's characters (`manage.py prepare_fonts`):
+# listed before the full faces in the PDF's font stacks, which stay the fallback.
+PREPARED_FONTS_DIR = env.path("PREPARED_FONTS_DIR", default=BASE_DIR / "var/fonts")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -1,5 +1,9 @@
 """What a report looks like to its readers: statistics block and PDF bytes."""
 
+import hashlib
+
+from django.core.cache import cache
+
 from reports.models import AnnualReport
 
 
@@ -53,8 +57,33 @@ def report_pdf_bytes(report: AnnualReport) -> bytes:
     Raises `foreign_affairs.attachments.MissingFileError` when the approved report's archive
     is missing from the storage: a new render could differ from what leadership approved."""
     from foreign_affairs.attachments import read_stored_file
-    from reports.pdf import render_report_pdf
 
     if report.status == AnnualReport.Status.APPROVED and report.pdf_file:
         return read_stored_file(report, "pdf_file")
-    return render_report_pdf(report, statistics_html=appendix_html(report))
+    return draft_pdf_bytes(report)
+
+
+DRAFT_PDF_SECONDS = 7 * 24 * 3600
+
+
+def draft_pdf_bytes(report: AnnualReport) -> bytes:
+    """Return the report's PDF rendered now, from the cache when nothing it shows changed.
+
+    The cache key is the SHA-256 of the very HTML the PDF is printed from (text, title,
+    status, watermark, the statistics appendix of live data) and of the prepared fonts: any
+    change to what the PDF shows is a new key, an unchanged draft is served without WeasyPrint.
+    Rendering the HTML costs milliseconds, the PDF a quarter of a second and more."""
+    from reports.fonts import prepared_faces
+    from reports.pdf import pdf_from_html, render_report_html
+
+    draft = report.status != AnnualReport.Status.APPROVED
+    statistics = appendix_html(report)
+    html = render_report_html(report, draft=draft, statistics_html=statistics)
+    fonts = "|".join(f"{face.path}:{face.path.stat().st_mtime_ns}" for face in prepared_faces())
+    digest = hashlib.sha256(f"{html}\x00{fonts}".encode()).hexdigest()
+    key = f"report-pdf:{report.pk}:{digest}"
+    data = cache.get(key)
+    if data is None:
+        data = pdf_from_html(html)
+        cache.set(key, data, DRAFT_PDF_SECONDS)
+    return data

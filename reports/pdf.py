@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from foreign_affairs.attachments import safe_filename
 from foreign_affairs.numbering import chinese_numeral
 from reports.blocks import DATE, SIGNATURE, TABLE, Block, parse_blocks
+from reports.fonts import write_pdf
 from reports.models import AnnualReport, ReportPart, ReportSection
 
 CONFIDENTIALITY_MARKS = {AnnualReport.Confidentiality.INTERNAL: "内部资料"}
@@ -294,13 +295,15 @@ def render_report_pdf(
     report: AnnualReport, *, draft: bool | None = None, statistics_html: str = ""
 ) -> bytes:
     """Return the report as PDF; a report not yet approved is a draft (草稿 watermark)."""
-    from weasyprint import HTML
-
     if draft is None:
         draft = report.status != AnnualReport.Status.APPROVED
-    html = render_report_html(report, draft=draft, statistics_html=statistics_html)
+    return pdf_from_html(render_report_html(report, draft=draft, statistics_html=statistics_html))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Print the report's HTML (`render_report_html`) as PDF: justified, prepared fonts first."""
     justify_cjk()
-    return HTML(string=html).write_pdf()
+    return write_pdf(html)
 
 
 def report_filename(report: AnnualReport) -> str:

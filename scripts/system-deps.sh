@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore` on PostgreSQL.
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-lxgw-wenkai
           poppler-utils chromium gettext libreoffice-writer-nogui postgresql-client)
 
 missing=()

@@ -18,3 +18,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The test client and the live server speak plain HTTP: production's redirect to HTTPS would
 # answer every request with 301 (tests/foreign_affairs/test_deploy_settings.py checks it).
 SECURE_SSL_REDIRECT = False
+
+# PDFs in tests use the full faces unless a test prepares fonts (a developer's var/fonts/ must
+# not change what the layout tests measure); tests/reports/test_prepared_fonts.py sets its own.
+PREPARED_FONTS_DIR = BASE_DIR / "var" / "no-prepared-fonts-in-tests"  # noqa: F405
