@@ -11,8 +11,9 @@ from operator import or_
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import get_model_field
 
@@ -43,6 +44,39 @@ def number_bounds(model, filter_) -> tuple[int | None, int | None]:
     if "Integer" in internal or "AutoField" in internal:
         return connection.ops.integer_field_range(internal)
     return None, None
+
+
+def multi_valued(model, path: str) -> bool:
+    """Return whether `path` crosses a reverse foreign key or a many-to-many relation (a
+    join there repeats the row for every related record)."""
+    current = model
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation:
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        current = field.related_model
+    return False
+
+
+def search_condition(model, fields, value: str):
+    """Return the condition "any of `fields` contains `value`" (case-insensitive).
+
+    A field across a to-many relation is matched in an `EXISTS` subquery: the rows are not
+    repeated, so no `DISTINCT` over the whole result is needed (issue 12)."""
+    direct = [
+        Q(**{f"{field}__icontains": value}) for field in fields if not multi_valued(model, field)
+    ]
+    related = [
+        Exists(model._base_manager.filter(pk=OuterRef("pk"), **{f"{field}__icontains": value}))
+        for field in fields
+        if multi_valued(model, field)
+    ]
+    return reduce(or_, [*direct, *(Q(condition) for condition in related)])
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -87,5 +121,4 @@ class SearchFilterSet(django_filters.FilterSet):
         fields = self.searchable_fields()
         if not value or not fields:
             return queryset
-        condition = reduce(or_, (Q(**{f"{f}__icontains": value}) for f in fields))
-        return queryset.filter(condition).distinct()
+        return queryset.filter(search_condition(self._meta.model, fields, value))
