@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import DateField, Exists, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +55,12 @@ def institutions_with_activity() -> QuerySet[Institution]:
     tie = Exists(Agreement.objects.in_force().filter(institution=OuterRef("pk"))) | Exists(
         Project._default_manager.filter(partners=OuterRef("pk"), status="active")
     )
+    # A subquery per shown row, not a GROUP BY over every institution and interaction.
+    last_interaction = (
+        Interaction.objects.filter(institution=OuterRef("pk")).order_by("-date").values("date")
+    )
     return Institution.objects.annotate(
-        last_interaction_on=Max("interactions__date"),
+        last_interaction_on=Subquery(last_interaction[:1], output_field=DateField()),
         last_activity_on=latest,
         has_current_tie=tie,
     )
