@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install system-deps lint check bench backup clean
+.PHONY: run test install system-deps lint check bench backup user-guide clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,22 @@ check: install
 	DEBUG=True $(BIN)/python manage.py check --fail-level ERROR
 	DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The PDF against bare WeasyPrint, then every page against the admin at BENCH_ROWS rows on
+# PostgreSQL (BENCH_DATABASE_URL, created afresh); the table goes to var/bench.md.
+BENCH_ROWS ?= 10000
+BENCH_ARGS ?= --gunicorn 10
 bench: install system-deps
-	DEBUG=True $(BIN)/python tests/bench/bench_report.py
+	mkdir -p var
+	DEBUG=True $(BIN)/python tests/bench/bench_report.py | tee var/bench-report.txt
+	$(BIN)/python tests/bench/bench_pages.py --rows $(BENCH_ROWS) --report-output var/bench-report.txt $(BENCH_ARGS)
 
 # The database and the media files in one dated archive under BACKUP_DIR (docs/deploy.md).
 backup: install
 	DEBUG=$${DEBUG:-True} $(BIN)/python manage.py backup
+
+# The screenshots of docs/user-guide.md, taken by the browser tests that walk its tasks.
+user-guide: install system-deps
+	PYTHON=$(BIN)/python scripts/user-guide.sh
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache

@@ -1,11 +1,12 @@
 """The exchanges app's part of the dashboard: active projects and this year's visits."""
 
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges.models import ExchangeProject, Visit
-from foreign_affairs.registry import Count, register_dashboard
+from foreign_affairs.registry import Count, TripSource, register_dashboard, register_trips
 
 
 @register_dashboard
@@ -33,3 +34,28 @@ def exchanges_panel(user) -> dict:
             )
         )
     return {"counts": counts}
+
+
+def visits_between(first, last):
+    """Return the visits (not cancelled) whose days overlap [first, last], each annotated with
+    `span_start` and `span_end` (actual dates, else planned), in order of departure."""
+    return (
+        Visit.objects.exclude(status=Visit.Status.CANCELLED)
+        .annotate(
+            span_start=Coalesce("actual_start", "planned_start"),
+            span_end=Coalesce("actual_end", "planned_end", "actual_start", "planned_start"),
+        )
+        .filter(span_start__isnull=False, span_start__lte=last, span_end__gte=first)
+        .order_by("span_start", "pk")
+        .only("pk", "title", "direction", "actual_start", "planned_start", "actual_end")
+    )
+
+
+register_trips(
+    TripSource(
+        permission="exchanges.view_visit",
+        viewname="exchanges:visit",
+        rows=visits_between,
+        label=lambda visit: visit.get_direction_display(),
+    )
+)

@@ -86,10 +86,28 @@ class VisitForm(PortalForm):
     def clean(self):
         cleaned = super().clean()
         outbound = cleaned.get("direction") == Visit.Direction.OUTBOUND
+        if cleaned.get("direction"):
+            self.drop_other_direction(outbound)
         for name in ("destinations", "stopovers"):
             if outbound and "CN" in [str(code) for code in cleaned.get(name) or []]:
                 self.add_error(name, _("A visit abroad does not go to the Chinese mainland."))
         return cleaned
+
+    def drop_other_direction(self, outbound: bool) -> None:
+        """Clear what was posted for the other direction's fields (the page hides them).
+
+        An outbound group's size is its members' count (the view sets it): the persons
+        posted for a delegation received are ignored, the stored number kept.
+        """
+        other = Visit.INBOUND_FIELDS if outbound else Visit.OUTBOUND_FIELDS
+        for name in other:
+            if name not in self.fields:
+                continue
+            self._errors.pop(name, None)  # a hidden field cannot be corrected by the user
+            if name == "persons":
+                self.cleaned_data[name] = self.instance.persons
+            else:
+                self.cleaned_data[name] = Visit._meta.get_field(name).get_default()
 
     class Meta:
         model = Visit

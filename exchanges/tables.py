@@ -1,17 +1,32 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from foreign_affairs.collation import pinyin_order
 from foreign_affairs.tables import FindingsColumn, ObjectTable
 
 
 class ExchangeProjectTable(ObjectTable):
+    priorities = {"status": 1, "status_reason": 3, "lead_department": 3, "yearly_quota": 3}
+    text_columns = ("name", "status_reason", "lead_department")
+    short_headers = {
+        "yearly_quota": pgettext_lazy("short header", "Places"),
+        "participant_count": pgettext_lazy("short header", "People"),
+    }
     name = tables.Column(linkify=True)
     participant_count = tables.Column(verbose_name=_("participants"))
     column_models = {"participant_count": "exchanges.participant"}  # shown to who may view them
 
+    def order_name(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "name")
+
+    def order_lead_department(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "lead_department")
+
     class Meta(ObjectTable.Meta):
         model = ExchangeProject
+        order_by = "name"  # in pinyin: order_name
         fields = (
             "name",
             "kind",
@@ -22,15 +37,27 @@ class ExchangeProjectTable(ObjectTable):
             "end_on",
             "yearly_quota",
         )
-        sequence = (*fields, "participant_count", "actions")
+        sequence = (*fields, "participant_count")
 
 
 class ParticipantTable(ObjectTable):
+    priorities = {"status": 1, "department": 3, "number": 3, "end_on": 3, "result": 3}
+    text_columns = ("name", "project", "department", "result")
     name = tables.Column(linkify=True)
     project = tables.Column(linkify=True)
 
+    def order_name(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "name")
+
+    def order_project(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "project__name", "name")
+
+    def order_department(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "department")
+
     class Meta(ObjectTable.Meta):
         model = Participant
+        order_by = "project"  # in pinyin: order_project
         fields = (
             "name",
             "project",
@@ -43,10 +70,17 @@ class ParticipantTable(ObjectTable):
             "end_on",
             "result",
         )
-        sequence = (*fields, "actions")
+        sequence = fields
 
 
 class VisitPlanLineTable(ObjectTable):
+    priorities = {"destinations": 1, "plan": 3, "purpose": 3, "funding_source": 3}
+    priorities |= {"department": 3, "visit_count": 3}
+    text_columns = ("description", "destinations", "funding_source", "department")
+    short_headers = {
+        "planned_month": pgettext_lazy("short header", "Month"),
+        "visit_count": pgettext_lazy("short header", "Visits"),
+    }
     description = tables.Column(linkify=True)
     destinations = tables.Column(
         verbose_name=_("countries/regions"), accessor="destination_names", orderable=False
@@ -54,6 +88,12 @@ class VisitPlanLineTable(ObjectTable):
     visit_count = tables.Column(verbose_name=_("visits"))
     plan = tables.Column(verbose_name=_("annual plan"), accessor="plan_label", orderable=False)
     findings = FindingsColumn()
+
+    def order_description(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "description")
+
+    def order_department(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "department")
 
     class Meta(ObjectTable.Meta):
         model = VisitPlanLine
@@ -68,10 +108,21 @@ class VisitPlanLineTable(ObjectTable):
             "funding_source",
             "department",
         )
-        sequence = ("year", "plan", *fields[1:], "visit_count", "findings", "actions")
+        # The description names the line: it comes first and links to it.
+        sequence = ("description", "year", "plan", "planned_month", *fields[3:])
+        sequence += ("visit_count", "findings")
 
 
 class VisitTable(ObjectTable):
+    priorities = {"status": 1, "trip_kind": 3, "planned_end": 3, "actual_start": 3}
+    priorities |= {"actual_end": 3}
+    text_columns = ("title", "destinations")
+    short_headers = {
+        "planned_start": pgettext_lazy("short header", "Planned start"),
+        "planned_end": pgettext_lazy("short header", "Planned end"),
+        "actual_start": pgettext_lazy("short header", "Actual start"),
+        "actual_end": pgettext_lazy("short header", "Actual end"),
+    }
     title = tables.Column(linkify=True)
     destinations = tables.Column(
         verbose_name=_("countries/regions"), accessor="destination_names", orderable=False
@@ -82,6 +133,12 @@ class VisitTable(ObjectTable):
         from exchanges.selectors import visits_findings
 
         return visits_findings(records)
+
+    def order_title(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "title")
+
+    def order_department(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "department")
 
     class Meta(ObjectTable.Meta):
         model = Visit
@@ -96,15 +153,21 @@ class VisitTable(ObjectTable):
             "actual_start",
             "actual_end",
         )
-        sequence = (*fields, "findings", "actions")
+        sequence = (*fields, "findings")
 
 
 class PassportCustodyTable(ObjectTable):
+    priorities = {"status": 1, "visit": 3, "handed_out_on": 3, "returned_on": 3}
+    text_columns = ("holder", "visit")
     holder = tables.Column(linkify=True)
     findings = FindingsColumn()
 
+    def order_holder(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "holder")
+
     class Meta(ObjectTable.Meta):
         model = PassportCustody
+        order_by = "holder"  # in pinyin: order_holder
         fields = (
             "holder",
             "kind",
@@ -115,4 +178,4 @@ class PassportCustodyTable(ObjectTable):
             "due_back_on",
             "returned_on",
         )
-        sequence = (*fields, "findings", "actions")
+        sequence = (*fields, "findings")

@@ -34,6 +34,7 @@ urlpatterns = [
     path("visits/abroad/", views.AbroadNowView.as_view(), name="visit_abroad"),
     *workflow_urls(Visit, prefix="visits/"),
     *workflow_urls(PassportCustody, prefix="passports/"),
+    path("visits/<int:pk>/print/", views.VisitPrintView.as_view(), name="visit_print"),
     path(
         "visits/<int:pk>/approval-sheet/",
         views.VisitApprovalSheetView.as_view(),

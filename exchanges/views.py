@@ -109,12 +109,61 @@ class VisitListView(generic.ObjectListView):
     table_class = tables.VisitTable
 
 
+VISIT_FIELD_GROUPS = [
+    (
+        generic.BASIC,
+        (
+            "direction",
+            "title",
+            "trip_kind",
+            "department",
+            "funding_source",
+            "plan_line",
+            "off_plan_reason",
+            "delegation",
+            "nationality",
+            "persons",
+            "host_department",
+            "purpose",
+            "reception_plan",
+            "outcome",
+        ),
+    ),
+    (
+        _("Itinerary"),
+        (
+            "destinations",
+            "stopovers",
+            "stopovers_airport_only",
+            "institutions",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+        ),
+    ),
+    (
+        generic.DATES,
+        (
+            "approval_number",
+            "briefing_on",
+            "pledge_signed_on",
+            "report_submitted_on",
+            "cancel_reason",
+        ),
+    ),
+    (generic.DOCUMENTS, ("approval_file", "report_file", "report_summary")),
+]
+
+
 class VisitView(generic.ObjectView):
     queryset = Visit.objects.select_related("plan_line", "proposed_by").prefetch_related(
         "members", "passports"
     )
     template_name = "exchanges/visit_detail.html"
     hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
+    field_groups = VISIT_FIELD_GROUPS
+    print_url_name = "exchanges:visit_print"
 
     def get_fields(self):
         # An outbound visit has no host department; a delegation received has no plan line.
@@ -127,6 +176,16 @@ class VisitView(generic.ObjectView):
             self.request.user, self.object
         )
         return context
+
+
+class VisitPrintView(generic.ObjectPrintView, VisitView):
+    """A visit on A4 paper: the delegation, the itinerary, the approval (批件), the plan line,
+    the steps taken and the findings of the rules."""
+
+    queryset = Visit.objects.select_related("plan_line", "proposed_by").prefetch_related(
+        "members", "institutions"
+    )
+    template_name = "print/visit.html"
 
 
 class VisitEditView(generic.ObjectEditView):
@@ -282,6 +341,11 @@ class PassportCustodyListView(generic.ObjectListView):
 class PassportCustodyView(generic.ObjectView):
     queryset = PassportCustody.objects.select_related("visit", "holder_user")
     hidden_fields = (*generic.ObjectView.hidden_fields, "status")  # the workflow panel shows it
+
+    def get_chips(self):
+        if self.object.is_overdue:  # from the due date, as of today
+            return [{"value": "overdue", "label": gettext("Overdue")}]
+        return []
 
 
 class PassportCustodyEditView(generic.ObjectEditView):

@@ -47,13 +47,11 @@ class ForeignTeacherAdmin(DomainAdmin):
         "employment",
         "status",
         "department",
-        "is_demo",
     )
     list_filter = (
         "status",
         "employment",
         country_filter("nationality", _("nationality")),
-        "is_demo",
     )
     search_fields = ("family_name", "given_name", "chinese_name", "email", "subjects")
     autocomplete_fields = ("assistants", "manager")

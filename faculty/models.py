@@ -112,11 +112,6 @@ class ForeignTeacher(VersionedModel):
         related_name="managed_teachers",
         verbose_name=_("manager"),
     )
-    is_demo = models.BooleanField(
-        _("demo record"),
-        default=False,
-        help_text=_("Fictional data created by load_demo."),
-    )
     notes = models.TextField(_("notes"), blank=True)
 
     # Personal information (PIPL), masked and logged wherever shown (foreign_affairs.privacy).

@@ -13,6 +13,8 @@ from faculty.models import (
     TeacherChange,
 )
 from faculty.rules import teacher_checklist
+from foreign_affairs.collation import pinyin_order
+from foreign_affairs.countries import country_order
 from foreign_affairs.tables import ObjectTable
 
 EXPIRY_ROW_CLASSES = {"expired": "table-danger", "expiring": "table-warning"}
@@ -25,6 +27,9 @@ def legal_status_text(checklist) -> str:
 
 
 class ForeignTeacherTable(ObjectTable):
+    priorities = {"legal_status": 1, "gender": 3, "employment": 3, "subjects": 3}
+    priorities |= {"highest_degree": 3}
+    text_columns = ("name", "department", "subjects")
     # django-tables2 cannot resolve "__str__" (it splits accessors on "__"): render the name.
     name = tables.Column(
         verbose_name=pgettext_lazy("person", "name"),
@@ -38,6 +43,12 @@ class ForeignTeacherTable(ObjectTable):
         verbose_name=_("legal status"), accessor="pk", orderable=False, empty_values=()
     )
 
+    def order_nationality(self, queryset, is_descending):
+        return country_order(queryset, is_descending, "nationality")
+
+    def order_department(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "department")
+
     class Meta(ObjectTable.Meta):
         model = ForeignTeacher
         fields = (
@@ -49,7 +60,7 @@ class ForeignTeacherTable(ObjectTable):
             "subjects",
             "highest_degree",
         )
-        sequence = ("name", "legal_status", "category", *fields, "actions")
+        sequence = ("name", "legal_status", "category", *fields)
 
     def render_name(self, record):
         return str(record)
@@ -67,6 +78,9 @@ class ForeignTeacherTable(ObjectTable):
 
 
 class ContractTable(ObjectTable):
+    priorities = {"status": 1, "start_on": 3, "weekly_hours": 3}
+    text_columns = ("position", "teacher")
+    short_headers = {"weekly_hours": pgettext_lazy("short header", "Hours a week")}
     position = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
     status = tables.Column(verbose_name=_("status"), accessor="state", order_by=("status",))
@@ -80,10 +94,12 @@ class ContractTable(ObjectTable):
     class Meta(ObjectTable.Meta):
         model = Contract
         fields = ("position", "teacher", "start_on", "end_on", "weekly_hours", "status")
-        sequence = (*fields, "actions")
+        sequence = fields
 
 
 class IdentityDocumentTable(ObjectTable):
+    priorities = {"expires_on": 1, "permit_class": 3, "issued_on": 3}
+    text_columns = ("kind", "teacher")
     kind = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
     expiry_state = tables.Column(
@@ -93,7 +109,7 @@ class IdentityDocumentTable(ObjectTable):
     class Meta(ObjectTable.Meta):
         model = IdentityDocument
         fields = ("kind", "teacher", "permit_class", "issued_on", "expires_on")
-        sequence = (*fields, "expiry_state", "actions")
+        sequence = (*fields, "expiry_state")
         row_attrs = {"class": lambda record: EXPIRY_ROW_CLASSES.get(record.expiry_state, "")}
 
     def render_expiry_state(self, value):
@@ -101,6 +117,25 @@ class IdentityDocumentTable(ObjectTable):
 
 
 class QualificationCheckTable(ObjectTable):
+    priorities = {"teacher": 1, "result": 1, "checked_on": 2}
+    priorities |= dict.fromkeys(
+        (
+            "degree_verified",
+            "experience_verified",
+            "certificate_verified",
+            "health_verified",
+            "criminal_record_verified",
+        ),
+        3,
+    )
+    text_columns = ("teacher",)
+    short_headers = {
+        "degree_verified": pgettext_lazy("short header", "Degree"),
+        "experience_verified": pgettext_lazy("short header", "Experience"),
+        "certificate_verified": pgettext_lazy("short header", "Certificate"),
+        "health_verified": pgettext_lazy("short header", "Health"),
+        "criminal_record_verified": pgettext_lazy("short header", "No record"),
+    }
     year = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
 
@@ -117,24 +152,28 @@ class QualificationCheckTable(ObjectTable):
             "criminal_record_verified",
             "checked_on",
         )
-        sequence = (*fields, "actions")
+        sequence = fields
 
 
 class IncidentTable(ObjectTable):
+    priorities = {"teacher": 1, "resolved_on": 3}
+    text_columns = ("teacher", "description")
     date = tables.DateColumn(linkify=True)
     teacher = tables.Column(linkify=True)
 
     class Meta(ObjectTable.Meta):
         model = Incident
         fields = ("date", "teacher", "kind", "description", "resolved_on")
-        sequence = (*fields, "actions")
+        sequence = fields
 
 
 class TeacherChangeTable(ObjectTable):
+    priorities = {"teacher": 1}
+    text_columns = ("kind", "teacher")
     kind = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
 
     class Meta(ObjectTable.Meta):
         model = TeacherChange
         fields = ("kind", "teacher", "changed_on", "filed_on")
-        sequence = (*fields, "actions")
+        sequence = fields

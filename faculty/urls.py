@@ -60,6 +60,7 @@ urlpatterns = [
         views.SelfInspectionPdfView.as_view(),
         name="self_inspection_pdf",
     ),
+    path("<int:pk>/print/", views.ForeignTeacherPrintView.as_view(), name="foreignteacher_print"),
     *object_urls(
         ForeignTeacher,
         list_view=views.ForeignTeacherListView,

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView, View
 
 from faculty import filters, forms, self_inspection, tables
 from faculty.models import (
+    EXPIRY_STATE_LABELS,
     Contract,
     ForeignTeacher,
     IdentityDocument,
@@ -17,6 +18,7 @@ from faculty.resources import ForeignTeacherResource
 from faculty.rules import teacher_checklist
 from faculty.selectors import TEACHER_PREFETCH
 from foreign_affairs.imports import ObjectImportView
+from foreign_affairs.privacy import mask, may_see_personal_data, personal_data_access_log
 from foreign_affairs.views import generic
 
 
@@ -36,9 +38,44 @@ class ForeignTeacherImportView(ObjectImportView):
     resource_class = ForeignTeacherResource
 
 
+TEACHER_FIELD_GROUPS = [
+    (
+        generic.BASIC,
+        (
+            "family_name",
+            "given_name",
+            "chinese_name",
+            "gender",
+            "date_of_birth",
+            "nationality",
+            "native_language",
+            "email",
+            "phone",
+        ),
+    ),
+    (
+        _("Qualifications"),
+        (
+            "highest_degree",
+            "degree_field",
+            "degree_in_education_or_language",
+            "has_tefl_certificate",
+            "has_teaching_licence",
+            "years_experience",
+            "teaches_native_language",
+            "has_guarantee_letter",
+        ),
+    ),
+    (_("Employment and status"), ("status", "employment", "department", "subjects")),
+    (generic.PEOPLE, ("manager", "assistants")),
+]
+
+
 class ForeignTeacherView(generic.ObjectView):
     queryset = ForeignTeacher.objects.select_related("manager").prefetch_related(*TEACHER_PREFETCH)
     template_name = "faculty/foreignteacher_detail.html"
+    print_url_name = "faculty:foreignteacher_print"
+    field_groups = TEACHER_FIELD_GROUPS
     tabs = [
         generic.Tab(
             "contracts",
@@ -88,6 +125,54 @@ class ForeignTeacherView(generic.ObjectView):
         return context
 
 
+class ForeignTeacherPrintView(generic.ObjectPrintView):
+    """A teacher's file on A4 paper: identity, contracts, documents with their validity, the
+    checklist and the yearly checks; identifiers masked and logged as on the detail page."""
+
+    queryset = ForeignTeacher.objects.select_related("manager").prefetch_related(
+        *TEACHER_PREFETCH, "checks", "changes"
+    )
+    template_name = "print/teacher.html"
+    field_groups = TEACHER_FIELD_GROUPS
+
+    def get_context_data(self, **kwargs):
+        teacher = self.object
+        documents = print_documents(teacher, self.request)
+        return super().get_context_data(
+            checklist=teacher_checklist(teacher),
+            contracts=teacher.contracts.all(),
+            documents=documents,
+            checks=teacher.checks.all(),
+            changes=teacher.changes.all(),
+            **kwargs,
+        )
+
+
+def print_documents(teacher, request) -> list[dict]:
+    """Return a teacher's documents for the paper file: each number masked unless the user
+    may see it, and each one shown unmasked written to the access log (as on its own page)."""
+    unmasked = may_see_personal_data(request.user)
+    rows = []
+    for document in teacher.documents.all():
+        number = document.number
+        if number and unmasked:
+            personal_data_access_log(
+                user=request.user, obj=document, fields=["number"], path=request.path
+            )
+        elif number:
+            number = mask(number)
+        state = document.expiry_state
+        rows.append(
+            {
+                "document": document,
+                "number": number,
+                "state": state,
+                "state_label": EXPIRY_STATE_LABELS.get(state, ""),
+            }
+        )
+    return rows
+
+
 class ForeignTeacherEditView(generic.ObjectEditView):
     queryset = ForeignTeacher.objects.all()
     form_class = forms.ForeignTeacherForm
@@ -116,6 +201,10 @@ class IdentityDocumentListView(generic.ObjectListView):
 
 class IdentityDocumentView(generic.ObjectView):
     queryset = IdentityDocument.objects.select_related("teacher")
+
+    def get_chips(self):
+        state = self.object.expiry_state  # from the expiry date, as of today
+        return [{"value": state, "label": EXPIRY_STATE_LABELS[state]}] if state else []
 
 
 class IdentityDocumentEditView(generic.ObjectEditView):

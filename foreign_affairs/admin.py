@@ -1,14 +1,20 @@
 """Shared admin layer: history, stale-version refusal, the read-only rule of workflows,
 whole-record restore, personal data masked or logged, and the Chinese site titles."""
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -56,8 +62,8 @@ class CountryInUseFilter(admin.SimpleListFilter):
             .distinct()
         )
         field = model_admin.model._meta.get_field(self.field_name)
-        names = dict(field.countries)
-        return sorted(((code, names.get(code, code)) for code in codes if code), key=str)
+        used = set(codes)  # in the order of the country lists: pinyin in Chinese
+        return [(code, name) for code, name in field.countries if code in used]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -463,3 +469,36 @@ class CalendarTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    """django-axes' lockouts, with the status column named in the user's language."""
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return super().status(obj)
+
+
+if admin.site.is_registered(AccessAttempt):  # axes registers its admin (AXES_ENABLE_ADMIN)
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AccessAttemptAdmin)
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """Django's form, whose warning is joined to its help text untranslated (Django 5.1+)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        auth_forms.SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
+class UserAdmin(auth_admin.UserAdmin):
+    """Django's user admin, with the password form in the user's language."""
+
+    change_password_form = AdminPasswordChangeForm
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)

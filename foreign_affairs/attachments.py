@@ -1,8 +1,9 @@
 """Attachments (signed agreements, contracts, permits, approvals): checked, renamed, guarded.
 
 Uploads are accepted by content (magic bytes), not by name; stored under server-generated
-names; and downloaded only through `attachment_download`, which checks the user's view
-permission on the owning record (media files are never served publicly).
+names; and opened only through `attachment_download` (a download) or `attachment_view` (a page
+showing a PDF or an image inline, streamed by `attachment_inline`), which all check
+`may_open_attachment` on the owning record (media files are never served publicly).
 
 A record may name a file the storage no longer holds (a database restored without its media
 folder): downloading it answers 404 with `templates/missing_file.html`, and the record stays
@@ -20,9 +21,10 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from foreign_affairs.privacy import may_see_personal_data, personal_data_access_log
 
@@ -150,14 +152,70 @@ def missing_file_response(request, error: MissingFileError) -> TemplateResponse:
     )
 
 
+# Types a browser shows without running anything of the file's own: shown inline (by content,
+# never by name); every other type is only ever downloaded.
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+INLINE_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "gif", "webp"}
+# A file shown inline runs no script, loads nothing, and may be framed by the portal only.
+INLINE_POLICY = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "object-src 'self'; sandbox; frame-ancestors 'self'"
+)
+
+
 def download_url(obj, field_name: str) -> str:
     """Return the permission-checked download URL of an attachment."""
     opts = obj._meta
     return reverse("attachment", args=[opts.app_label, opts.model_name, obj.pk, field_name])
 
 
-def attachment_download(request, app_label, model_name, pk, field_name):
-    """Serve an attachment to a user who may view the owning record; 404 for anything else."""
+def _file_url(name: str, obj, field_name: str) -> str:
+    opts = obj._meta
+    return reverse(name, args=[opts.app_label, opts.model_name, obj.pk, field_name])
+
+
+def may_open_attachment(user, model, field_name: str) -> bool:
+    """Return whether `user` may open the files of `model.<field_name>`: the view permission
+    of the model, and for a scan of identity papers (`personal_file_fields`) the permission to
+    see personal data. The download, the viewer and every link on a page ask this."""
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        return False
+    personal = field_name in getattr(model, "personal_file_fields", ())
+    return not personal or may_see_personal_data(user)
+
+
+def attachment_links(user, obj, field_name: str) -> dict:
+    """Return what a page may offer for `obj.<field_name>`: whether a file is stored, whether
+    the user may open it, and then its download URL and (for images and PDFs) its viewer."""
+    file = getattr(obj, field_name)
+    if not file:
+        return {"stored": False}
+    if not may_open_attachment(user, type(obj), field_name):
+        return {"stored": True, "allowed": False}
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    return {
+        "stored": True,
+        "allowed": True,
+        "download_url": download_url(obj, field_name),
+        # The stored name's extension was chosen from the content at upload; the viewer
+        # checks the content again before showing anything inline.
+        "view_url": _file_url("attachment_view", obj, field_name)
+        if extension in INLINE_EXTENSIONS
+        else "",
+    }
+
+
+def inline_type(handle) -> str | None:
+    """Return the MIME type of an open file if a browser may show it inline, else None."""
+    head = handle.read(8192)
+    handle.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind and kind.mime in INLINE_TYPES else None
+
+
+def _attachment(request, app_label, model_name, pk, field_name):
+    """Return (record, field, file) after the permission check; 403 or 404 otherwise."""
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError as error:
@@ -174,17 +232,74 @@ def attachment_download(request, app_label, model_name, pk, field_name):
     file = getattr(obj, field_name)
     if not file:
         raise Http404
-    personal = field_name in getattr(model, "personal_file_fields", ())
-    if personal and not may_see_personal_data(request.user):
+    if not may_open_attachment(request.user, model, field_name):
         # A passport or permit scan shows the identifiers in full: same rule as the numbers.
         raise PermissionDenied
+    return obj, field, file
+
+
+def _serve(request, obj, field, file, *, inline: bool):
+    """Stream the file; log it as a view of personal data when it is a scan of identity papers."""
     try:
         handle = file.open("rb")
     except FileNotFoundError:
         # Nothing was shown, so nothing is logged as seen.
-        return missing_file_response(request, MissingFileError(obj, field_name))
-    if personal:
-        personal_data_access_log(user=request.user, obj=obj, fields=[field_name], path=request.path)
+        return missing_file_response(request, MissingFileError(obj, field.name))
+    content_type = inline_type(handle) if inline else None
+    if field.name in getattr(type(obj), "personal_file_fields", ()):
+        personal_data_access_log(user=request.user, obj=obj, fields=[field.name], path=request.path)
     extension = file.name.rsplit(".", 1)[-1] if "." in file.name else ""
     filename = f"{obj}-{field.verbose_name}" + (f".{extension}" if extension else "")
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    response = FileResponse(handle, as_attachment=content_type is None, filename=filename)
+    if content_type:
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = INLINE_POLICY
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def attachment_download(request, app_label, model_name, pk, field_name):
+    """Serve an attachment to a user who may open it (`may_open_attachment`), as a download."""
+    obj, field, file = _attachment(request, app_label, model_name, pk, field_name)
+    return _serve(request, obj, field, file, inline=False)
+
+
+@xframe_options_sameorigin
+def attachment_inline(request, app_label, model_name, pk, field_name):
+    """Stream an attachment for the viewer: inline if its content is a PDF or an image of a
+    safe type (script-free, sandboxed), as a download otherwise."""
+    obj, field, file = _attachment(request, app_label, model_name, pk, field_name)
+    return _serve(request, obj, field, file, inline=True)
+
+
+def list_url(obj) -> str:
+    """Return the URL of the list of `obj`'s model, or "" if it has none."""
+    opts = obj._meta
+    try:
+        return reverse(f"{opts.app_label}:{opts.model_name}_list")
+    except NoReverseMatch:
+        return ""
+
+
+def attachment_view(request, app_label, model_name, pk, field_name):
+    """Show an attachment in the portal's page (image or PDF), after the download's checks."""
+    obj, field, file = _attachment(request, app_label, model_name, pk, field_name)
+    try:
+        with file.open("rb") as handle:
+            content_type = inline_type(handle)
+    except FileNotFoundError:
+        return missing_file_response(request, MissingFileError(obj, field_name))
+    context = {
+        "record": obj,
+        "object": obj,  # the breadcrumbs: list › record › file
+        "current": field.verbose_name,
+        "list_url": list_url(obj),
+        "opts": obj._meta,
+        "field_label": field.verbose_name,
+        "content_type": content_type or "",
+        "is_image": bool(content_type and content_type.startswith("image/")),
+        "inline_url": _file_url("attachment_inline", obj, field_name),
+        "download_url": download_url(obj, field_name),
+    }
+    return TemplateResponse(request, "files/viewer.html", context)

@@ -13,9 +13,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from foreign_affairs.models import StaleVersionError, VersionedModel, stale_version_message
+from foreign_affairs.widgets import searchable_widgets
 
 # Unicode's control characters (category Cc) but tab, line feed and carriage return: NUL is
 # refused by PostgreSQL, the others by XML (.xlsx, .docx) and mean nothing in a text.
@@ -155,8 +157,28 @@ class VersionedModelForm(forms.ModelForm):
             self.instance.version = self.cleaned_data["version"]
 
 
+def next_url(request) -> str:
+    """Return the `?next=` address to go back to after a form (e.g. a parent's tab), or "".
+
+    Only an address of this site is returned (`url_has_allowed_host_and_scheme`): an
+    address elsewhere, or with control characters, is ignored.
+    """
+    wanted = request.GET.get("next", "")
+    if not wanted or CONTROL_CHARACTERS.search(wanted):
+        return ""
+    allowed = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if allowed else ""
+
+
 def bootstrap_widgets(form, *, small: bool = False) -> None:
-    """Give every widget of `form` its Bootstrap class; dates get the native date picker."""
+    """Give every widget of `form` its Bootstrap class; dates get the native date picker.
+
+    Choice fields get the searchable selects of `foreign_affairs.widgets` first (records
+    through the autocomplete endpoint, countries and other long choices with a search box).
+    """
+    searchable_widgets(form)
     size = " form-select-sm" if small else ""
     for field in form.fields.values():
         widget = field.widget

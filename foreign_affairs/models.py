@@ -1,8 +1,7 @@
 """Shared model bases: timestamps, change history and optimistic versioning."""
 
-import hashlib
+import base64
 import hmac
-import secrets
 from datetime import timedelta
 
 from django import forms
@@ -13,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -113,7 +113,8 @@ def stale_version_message(instance, seen_version: int | None = None) -> str:
         # No user is known here: personal identifiers in the message are always masked.
         for change in record_changes(last, seen, personal_fields(type(instance)))
     )
-    who = getattr(last.history_user, "username", None) or _("another user")
+    user = last.history_user
+    who = ((user.get_full_name() or user.get_username()) if user else "") or _("another user")
     when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT")
     message = _(
         "This record was changed by %(who)s at %(when)s after you opened it. "
@@ -302,13 +303,13 @@ class ReminderSent(RecordLink):
 
 
 class CalendarToken(models.Model):
-    """The key of a user's private calendar feed, kept only as its SHA-256 (issue 10 §12).
+    """The generation of a user's private calendar feed address (issue 10 §12, issue 11).
 
-    The key is 32 random bytes (`secrets.token_urlsafe`), shown to the user once when
-    issued; the database holds its hex SHA-256, so a copy of the database or of a backup
-    opens no feed. Issuing a new key replaces the old one, whose URL then answers 404. A key
-    is valid `CALENDAR_TOKEN_DAYS` days after it was issued (0: until replaced) and only
-    while its user is active.
+    The address's key is the user's id and an HMAC-SHA256 (with `SECRET_KEY`) of that id and
+    the generation: the same address on every page, nothing secret in the database (a copy of
+    it or of a backup opens no feed), and a new address by counting the generation up, after
+    which the old one answers 404. An address is valid `CALENDAR_TOKEN_DAYS` days after its
+    generation began (0: until replaced) and only while its user is active.
     """
 
     user = models.OneToOneField(
@@ -317,57 +318,72 @@ class CalendarToken(models.Model):
         related_name="calendar_token",
         verbose_name=_("user"),
     )
-    token_hash = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True)
+    generation = models.PositiveIntegerField(_("generation"), default=1)
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
 
-    # A key from secrets.token_urlsafe(32) has 43 characters; anything far longer is not one.
+    # "<user id>-<43 characters>"; anything far longer is not one.
     MAX_TOKEN_LENGTH = 64
+    SALT = "foreign_affairs.CalendarToken"
 
     class Meta:
         verbose_name = _("calendar feed key")
         verbose_name_plural = _("calendar feed keys")
 
     def __str__(self):
-        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+        return f"{self.user} · {self.generation} · {self.created_at:%Y-%m-%d}"
 
-    @staticmethod
-    def digest(token: str) -> str:
-        """Return the hex SHA-256 of a key (64 characters)."""
-        return hashlib.sha256(token.encode()).hexdigest()
+    @classmethod
+    def make_key(cls, user_id: int, generation: int) -> str:
+        """Return the key of a user's address in a generation (no database access)."""
+        mac = salted_hmac(cls.SALT, f"{user_id}:{generation}", algorithm="sha256").digest()
+        return f"{user_id}-{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+    @property
+    def key(self) -> str:
+        return self.make_key(self.user_id, self.generation)
 
     @property
     def expires_at(self):
-        """When the key stops opening the feed (None: never, `CALENDAR_TOKEN_DAYS` = 0)."""
+        """When the address stops opening the feed (None: never, `CALENDAR_TOKEN_DAYS` = 0)."""
         days = settings.CALENDAR_TOKEN_DAYS
         return self.created_at + timedelta(days=days) if days else None
 
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @classmethod
+    def feed_for(cls, user) -> "CalendarToken":
+        """Return the user's current address (the first one is made when first asked for)."""
+        return cls.objects.get_or_create(user=user)[0]
+
     @classmethod
     def issue(cls, user) -> str:
-        """Give `user` a new key, replacing any old one; return the key (never stored)."""
-        token = secrets.token_urlsafe(32)
-        cls.objects.update_or_create(
-            user=user, defaults={"token_hash": cls.digest(token), "created_at": timezone.now()}
-        )
-        return token
+        """Give `user` a new address, turning the old one off; return its key."""
+        row, created = cls.objects.get_or_create(user=user)
+        if not created:
+            cls.objects.filter(pk=row.pk).update(
+                generation=F("generation") + 1, created_at=timezone.now()
+            )
+            row.refresh_from_db()
+        return row.key
 
     @classmethod
     def user_for(cls, token: str):
         """Return the active user whose current, unexpired key is `token`, else None.
 
-        The row is found by the key's SHA-256 (an index on a hash of 256 random bits: its
-        timing tells nothing about a valid key) and the digests are then compared in
-        constant time (`hmac.compare_digest`), which also guards against a database
-        collation that would match letters of another case.
+        The id before the dash finds the row; the whole key is then compared in constant
+        time (`hmac.compare_digest`) with the one the row's generation makes.
         """
         if not isinstance(token, str) or not 0 < len(token) <= cls.MAX_TOKEN_LENGTH:
             return None
-        digest = cls.digest(token)
-        row = cls.objects.filter(token_hash=digest).select_related("user").first()
-        if row is None or not hmac.compare_digest(row.token_hash, digest):
+        user_id, _dash, mac = token.partition("-")
+        if not user_id.isascii() or not user_id.isdigit() or not mac:
             return None
-        if not row.user.is_active:
+        row = cls.objects.filter(user_id=int(user_id)).select_related("user").first()
+        if row is None or not hmac.compare_digest(row.key, token):
             return None
-        if row.expires_at is not None and row.expires_at <= timezone.now():
+        if not row.user.is_active or row.expired:
             return None
         return row.user
 

@@ -116,6 +116,19 @@ def sync_roles(apps, schema_editor=None) -> None:
         group.permissions.set(perms)
 
 
+def group_label(group) -> str:
+    """Return how a group is named to people: its role's label, else its own name."""
+    return str(ROLE_LABELS.get(group.name, group.name))
+
+
+def name_groups_by_role() -> None:
+    """Show the role groups by their translated labels wherever a group is shown (admin lists,
+    filters and pickers, history), not by their keys (`office_staff`). AppConfig.ready."""
+    from django.contrib.auth.models import Group
+
+    Group.__str__ = group_label
+
+
 def role_labels(user) -> list:
     """Return the names of the user's roles, for the page header."""
     labels = [ROLE_LABELS[g.name] for g in user.groups.all() if g.name in ROLE_LABELS]

@@ -4,7 +4,8 @@ import sys
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
+
+from foreign_affairs.countries import country_overrides
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,12 +133,9 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 
-# django-countries: Hong Kong, Macau and Taiwan are regions of China (港澳台), never countries.
-COUNTRIES_OVERRIDE = {
-    "HK": _("Hong Kong, China"),
-    "MO": _("Macau, China"),
-    "TW": _("Taiwan, China"),
-}
+# django-countries: the names of official Chinese documents (foreign_affairs/countries.py);
+# Hong Kong, Macau and Taiwan are regions of China (港澳台), never countries.
+COUNTRIES_OVERRIDE = country_overrides()
 COUNTRIES_FIRST = ["CN", "HK", "MO", "TW"]
 
 # The school this portal serves: used in report titles and page headers.

@@ -1,10 +1,17 @@
-"""Shared table layer: the first column links to the record, the last holds its actions."""
+"""Shared table layer: the first column links to the record, and the whole row with it.
+
+Each column has a priority (`ObjectTable.priorities`): 1 is always shown, 2 from a tablet's
+width (768 px), 3 from a laptop's (1280 px). A narrower screen hides the columns of lower
+priority and shows them in a detail under the row, opened by the row's toggle
+(templates/django_tables2/portal.html, static/css/lists.css).
+"""
 
 import django_tables2 as tables
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns.base import LinkTransform
 
 from foreign_affairs.privacy import mask, personal_fields
 from foreign_affairs.roles import DOMAIN_APPS
@@ -64,6 +71,11 @@ def hidden_columns(table_class, user, model=None) -> tuple[str, ...]:
     )
 
 
+def _record_url(record):
+    url = getattr(record, "get_absolute_url", None)
+    return url() if url else None
+
+
 class MaskedColumn(tables.Column):
     """A personal field in a list or export: always masked (neither is logged per record)."""
 
@@ -75,11 +87,20 @@ class MaskedColumn(tables.Column):
 
 
 class ObjectTable(tables.Table):
-    """A table of records: Bootstrap 5 look, an actions column left out of exports.
+    """A table of records: Bootstrap 5 look, the row links to the record's page.
 
     A column of a field the model declares personal (`personal_fields`) is masked on the page
     and in the export, for every user: lists and exports are not logged per record.
+
+    A table names, per column, its priority (1, 2 or 3; default 1 for the first column and 2
+    for the others), a short header for a narrow column (the full name is its tooltip and
+    the export's header), and the text columns that take the width left over and are cut with
+    an ellipsis (default: the first column).
     """
+
+    priorities: dict[str, int] = {}
+    short_headers: dict = {}
+    text_columns: tuple[str, ...] = ()
 
     def __init__(self, *args, extra_columns=None, **kwargs):
         model = getattr(self._meta, "model", None)
@@ -89,21 +110,49 @@ class ObjectTable(tables.Table):
             if model is not None and name in personal_fields(model)
         ]
         super().__init__(*args, extra_columns=[*masked, *(extra_columns or [])], **kwargs)
+        first = next(iter(self.columns), None)
+        self.link_column = first.name if first is not None else None
+        if first is not None:
+            # The first column links to the record itself, whatever it shows; CSS stretches
+            # that link over the row.
+            first.link = LinkTransform(url=_record_url, attrs={"class": "row-link"})
 
-    actions = tables.Column(
-        accessor="pk",
-        verbose_name="",
-        orderable=False,
-        exclude_from_export=True,
-        attrs={"td": {"class": "text-end text-nowrap"}},
-    )
+    def priority(self, name: str) -> int:
+        """Return the priority of column `name` (1 always shown, 3 shown on wide screens)."""
+        if name == self.link_column:
+            return 1
+        return self.priorities.get(name, 2)
 
-    def render_actions(self, record):
-        return format_html(
-            '<a class="btn btn-outline-secondary btn-sm py-0" href="{}">{}</a>',
-            record.get_absolute_url(),
-            _("View"),
-        )
+    def get_column_class_names(self, classes_set, bound_column):
+        classes = super().get_column_class_names(classes_set, bound_column)
+        classes.add(f"prio-{self.priority(bound_column.name)}")
+        if bound_column.name == self.link_column:
+            classes.add("col-link")
+        if bound_column.name in (self.text_columns or (self.link_column,)):
+            classes.add("col-text")
+        return classes
+
+    @property
+    def max_priority(self) -> int:
+        """The largest priority number of the columns: up to which width a column is hidden."""
+        return max((self.priority(column.name) for column in self.columns), default=1)
+
+    def header_cells(self):
+        """Yield (bound column, short header or "") for the header row."""
+        for column in self.columns:
+            yield column, self.short_headers.get(column.name, "")
+
+    def row_cells(self):
+        """Yield (row, detail id, [(column, td attributes, cell, priority)]) for the page shown.
+
+        Each cell is rendered once: the row and its detail (the hidden columns) share it.
+        """
+        for index, row in enumerate(self.paginated_rows):
+            cells = [
+                (column, column.attrs["td"].as_html(), cell, self.priority(column.name))
+                for column, cell in row.items()
+            ]
+            yield row, f"row-{id(self):x}-{index}", cells
 
     def as_values(self, exclude_columns=None):
         # Exports leave an empty cell empty: the "—" placeholder is for people, not Excel.
@@ -111,8 +160,8 @@ class ObjectTable(tables.Table):
             yield ["" if cell == self.default else cell for cell in row]
 
     class Meta:
-        template_name = "django_tables2/bootstrap5-responsive.html"
-        attrs = {"class": "table table-hover table-sm align-middle"}
+        template_name = "django_tables2/portal.html"
+        attrs = {"class": "table table-hover table-sm align-middle list-table"}
         empty_text = _("No records.")
 
 

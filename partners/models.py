@@ -31,7 +31,7 @@ class Institution(VersionedModel):
 
     class Status(models.TextChoices):
         PROSPECTIVE = "prospective", _("prospective")
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("institution status", "active")
         DORMANT = "dormant", _("dormant")
         ENDED = "ended", _("ended")
 

@@ -2,11 +2,19 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from foreign_affairs.collation import pinyin_order
+from foreign_affairs.countries import country_order
 from foreign_affairs.tables import ObjectTable
 from partners.models import Agreement, Contact, Institution, Interaction
 
 
 class InstitutionTable(ObjectTable):
+    priorities = {"country": 1, "kind": 2, "status": 2, "last_interaction_on": 2}
+    priorities |= dict.fromkeys(
+        ("name_en", "city", "region", "belt_and_road", "greater_bay_area", "since"), 3
+    )
+    text_columns = ("name_zh", "name_en", "city")
+    short_headers = {"last_interaction_on": pgettext_lazy("short header", "Last contact")}
     name_zh = tables.Column(linkify=True)
     country = tables.Column(accessor="country__name", order_by="country")
     region = tables.Column(verbose_name=_("region"), accessor="region_kind__label", orderable=False)
@@ -22,8 +30,15 @@ class InstitutionTable(ObjectTable):
     )
     last_interaction_on = tables.DateColumn(verbose_name=_("last interaction"))
 
+    def order_name_zh(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "name_zh")
+
+    def order_country(self, queryset, is_descending):
+        return country_order(queryset, is_descending, "country")
+
     class Meta(ObjectTable.Meta):
         model = Institution
+        order_by = "name_zh"  # in pinyin: order_name_zh
         fields = ("name_zh", "name_en", "kind", "country", "city", "status", "since")
         sequence = (
             *fields[:5],
@@ -32,11 +47,13 @@ class InstitutionTable(ObjectTable):
             "greater_bay_area",
             *fields[5:],
             "last_interaction_on",
-            "actions",
         )
 
 
 class AgreementTable(ObjectTable):
+    priorities = {"valid_until": 1, "kind": 3, "signed_on": 3, "quota_per_year": 3}
+    text_columns = ("title", "institution")
+    short_headers = {"quota_per_year": pgettext_lazy("short header", "Places")}
     title = tables.Column(linkify=True)
     institution = tables.Column(linkify=True)
     status = tables.Column(verbose_name=_("status"), accessor="state", order_by=("state",))
@@ -46,6 +63,12 @@ class AgreementTable(ObjectTable):
 
     def value_status(self, record):
         return record.get_state_display()
+
+    def order_title(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "title")
+
+    def order_institution(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "institution__name_zh")
 
     class Meta(ObjectTable.Meta):
         model = Agreement
@@ -58,7 +81,7 @@ class AgreementTable(ObjectTable):
             "valid_until",
             "quota_per_year",
         )
-        sequence = (*fields, "actions")
+        sequence = fields
         row_attrs = {"class": lambda record: _agreement_row_class(record)}
 
 
@@ -69,20 +92,35 @@ def _agreement_row_class(record) -> str:
 
 
 class ContactTable(ObjectTable):
+    priorities = {"phone": 1, "wechat": 3, "is_primary": 3}
+    text_columns = ("name", "institution", "title", "email")
+    short_headers = {"is_primary": pgettext_lazy("short header", "Primary")}
     name = tables.Column(linkify=True)
     institution = tables.Column(linkify=True)
 
+    def order_name(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "name")
+
+    def order_institution(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "institution__name_zh", "name")
+
     class Meta(ObjectTable.Meta):
         model = Contact
+        order_by = "institution"  # in pinyin: order_institution
         fields = ("name", "institution", "title", "email", "phone", "wechat", "is_primary")
-        sequence = (*fields, "actions")
+        sequence = fields
 
 
 class InteractionTable(ObjectTable):
+    priorities = {"institution": 1, "participants": 3}
+    text_columns = ("institution", "summary", "participants")
     date = tables.DateColumn(linkify=True)
     institution = tables.Column(linkify=True)
+
+    def order_institution(self, queryset, is_descending):
+        return pinyin_order(queryset, is_descending, "institution__name_zh")
 
     class Meta(ObjectTable.Meta):
         model = Interaction
         fields = ("date", "institution", "kind", "summary", "participants")
-        sequence = (*fields, "actions")
+        sequence = fields

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from foreign_affairs.imports import ObjectImportView
 from foreign_affairs.regions import region_sources
 from foreign_affairs.tables import ObjectTable, may_view
+from foreign_affairs.templatetags.portal import dormant_warning
 from foreign_affairs.views import generic
 from partners import filters, forms, tables
 from partners.models import Agreement, Contact, Institution, Interaction
@@ -78,6 +79,18 @@ class InstitutionView(generic.ObjectView):
         ),
     ]
 
+    def get_chips(self):
+        """The status, then what is derived where it is read: dormant, Belt and Road, GBA."""
+        institution = self.object
+        chips = super().get_chips()
+        if dormant_warning(institution):
+            chips.append({"value": "dormant_warning", "label": _("No interaction for 12 months")})
+        if institution.is_belt_and_road:
+            chips.append({"value": "belt_and_road", "label": _("Belt and Road country")})
+        if institution.is_greater_bay_area:
+            chips.append({"value": "greater_bay_area", "label": _("Greater Bay Area")})
+        return chips
+
     def get_context_data(self, **kwargs):
         # Events of records the user may not view (another app's) are left out.
         timeline = [
@@ -107,13 +120,12 @@ class AgreementView(generic.ObjectView):
     template_name = "partners/agreement_detail.html"
 
     def get_fields(self):
-        # The status shown is today's, from the dates (the stored word is what was recorded).
+        # The status shown is today's state (ObjectView reads `get_state_display`); the end
+        # of validity is the current term's of an auto-renewing agreement.
         rows = super().get_fields()
         for row in rows:
-            if row["name"] == "status":
-                row["value"] = self.object.get_state_display()
-            elif row["name"] == "valid_until" and self.object.current_valid_until != row["value"]:
-                row["value"] = self.object.current_valid_until  # the current term of a renewal
+            if row["name"] == "valid_until" and self.object.current_valid_until != row["value"]:
+                row["value"] = self.object.current_valid_until
         return rows
 
 

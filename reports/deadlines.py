@@ -1,37 +1,31 @@
-"""Deadlines of the reports app: submissions to higher authorities."""
+"""Deadlines of the reports app: submissions to higher authorities, reports in review."""
 
-from django.utils import timezone
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import DateTimeField, Max, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from foreign_affairs.registry import Deadline, register_deadlines
+from foreign_affairs.registry import DeadlineSource, register_deadlines
 from reports.models import AnnualReport, Submission
 
+register_deadlines(
+    DeadlineSource(
+        key="submission",
+        label=_("submission due"),
+        permission="reports.view_submission",
+        queryset=lambda today: Submission.objects.filter(submitted_on=None),
+        date_field="due_on",
+        make=lambda submission, due_on: {"title": f"{submission.title} → {submission.authority}"},
+        url_name="reports:submission",
+        watches=("reports.submission",),
+    )
+)
 
-@register_deadlines
-def submission_due(until):
-    """Yield submissions not yet sent, due by `until`."""
-    for submission in Submission.objects.filter(submitted_on=None, due_on__lte=until):
-        yield Deadline(
-            due_on=submission.due_on,
-            title=f"{submission.title} → {submission.authority}",
-            kind=_("submission due"),
-            obj=submission,
-            permission="reports.view_submission",
-        )
 
-
-@register_deadlines
-def report_review(until):
-    """Yield reports in review: leadership's to approve or return, `REPORT_REVIEW_DAYS` (an
-    office convention, a setting) after they were submitted."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Max, OuterRef, Subquery
-
+def _reports_in_review(today):
+    """Reports in review, with the day they were (last) submitted."""
     from foreign_affairs.models import StateChange
-    from foreign_affairs.workflow import leadership
 
     submitted = (
         StateChange.objects.filter(
@@ -44,24 +38,33 @@ def report_review(until):
         .annotate(last=Max("at"))
         .values("last")
     )
-    days = timedelta(days=settings.REPORT_REVIEW_DAYS)
-    reports = AnnualReport.objects.filter(status=AnnualReport.Status.IN_REVIEW).annotate(
-        submitted_at=Subquery(submitted)
+    return AnnualReport.objects.filter(status=AnnualReport.Status.IN_REVIEW).annotate(
+        submitted_on=TruncDate(Subquery(submitted, output_field=DateTimeField()))
     )
-    leaders = None
-    for report in reports:
-        if report.submitted_at is None:
-            continue
-        due_on = timezone.localdate(report.submitted_at) + days
-        if due_on > until:
-            continue
-        leaders = leaders if leaders is not None else tuple(leadership(report))
-        yield Deadline(
-            due_on=due_on,
-            title=report.title,
-            kind=_("report to review"),
-            obj=report,
-            permission="reports.approve_annualreport",
-            responsible=leaders,
-            stages=(0,),
-        )
+
+
+def _review(report, due_on) -> dict:
+    from foreign_affairs.workflow import leadership
+
+    # Asked only by the reminders (a query), never by the pages.
+    return {"title": report.title, "responsible": lambda: tuple(leadership(report))}
+
+
+# Leadership's to approve or return, `REPORT_REVIEW_DAYS` (an office convention, a setting)
+# after the report was submitted; a report waits for them however long it takes.
+register_deadlines(
+    DeadlineSource(
+        key="report_review",
+        label=_("report to review"),
+        permission="reports.approve_annualreport",
+        queryset=_reports_in_review,
+        date_field="submitted_on",
+        offset=lambda: settings.REPORT_REVIEW_DAYS,
+        make=_review,
+        url_name="reports:annualreport",
+        url_arg="year",
+        watches=("reports.annualreport", "foreign_affairs.statechange"),
+        stages=(0,),
+        keeps_overdue=True,
+    )
+)

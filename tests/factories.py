@@ -200,3 +200,10 @@ def admin_form_data(response) -> dict[str, str | list[str]]:
     parser.feed(response.content.decode())
     assert parser.data, "no admin form in the page"
     return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
+
+
+def body(response) -> bytes:
+    """Return a response's bytes, streamed (a CSV export) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content

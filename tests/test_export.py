@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
 from partners.models import Agreement, Institution
-from tests.factories import UserFactory, factory_for
+from tests.factories import UserFactory, body, factory_for
 from tests.partners.factories import AgreementFactory, InstitutionFactory
 from tests.test_permissions import portal_patterns
 
@@ -55,7 +55,7 @@ def xlsx_rows(response) -> list[tuple]:
 def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
 
 
 def download_name(response) -> str:
@@ -138,7 +138,7 @@ def test_csv_export_holds_the_same_filtered_rows(staff_client):
 def test_csv_export_opens_in_excel_with_chinese_text(staff_client):
     InstitutionFactory(name_zh="护理学院甲")
     response = staff_client.get(reverse("partners:institution_list"), {"export": "csv"})
-    assert response.content.startswith(codecs.BOM_UTF8)
+    assert body(response).startswith(codecs.BOM_UTF8)
 
 
 @pytest.mark.parametrize("page", [None, "2", "3"])

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from foreign_affairs.roles import OFFICE_STAFF
 from foreign_affairs.views.generic import ObjectView
-from tests.factories import UserFactory, factory_for
+from tests.factories import UserFactory, body, factory_for
 from tests.test_permissions import portal_patterns
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +137,31 @@ def test_detail_page_queries_do_not_grow_with_related_rows(staff_client, route):
     _add_rows(obj, related, 27)
     many = count_queries(staff_client, url)
     assert_same_queries(few, many, route.name)
+
+
+def count_export_queries(client, url: str, export: str) -> list[str]:
+    """Return the SQL of an export of `url` (its streamed body read to the end)."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, {"export": export})
+        assert response.status_code == 200, (url, export, response.status_code)
+        body(response)
+    return [query["sql"] for query in context.captured_queries]
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "route",
+    [pytest.param(route) for route in LIST_PAGES if route.name != "reports:annualreport_list"],
+    ids=lambda route: route.name,
+)
+def test_export_queries_do_not_grow_with_rows(staff_client, route, export):
+    """Issue 12: an export is a fixed number of values queries, not a query per row or cell."""
+    factory = factory_for(_model_of(_view_class(route)))
+    url = reverse(route.name)
+    factory.create_batch(3)
+    count_export_queries(staff_client, url, export)
+    few = count_export_queries(staff_client, url, export)
+    factory.create_batch(60)
+    many = count_export_queries(staff_client, url, export)
+    assert_same_queries(few, many, f"{route.name} {export}")
+    assert not any("DISTINCT" in sql.upper() for sql in many), route.name

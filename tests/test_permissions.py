@@ -163,14 +163,24 @@ EXPECTED: dict[str, dict] = {
     **{name: _by_grant(label, ADD) for name, label in IMPORTS.items()},
     "home": EVERY_ROLE,
     "search": EVERY_ROLE,
+    # The record selects' JSON (institutions here): whoever may view the model (tests in
+    # tests/test_forms_widgets.py for a model a role may not view, and for users).
+    "autocomplete": EVERY_ROLE,
     # The signed file of an agreement: whoever may view agreements may download it.
     "attachment": EVERY_ROLE,
+    # Its viewer page and the inline stream it frames: the same check as the download.
+    "attachment_view": EVERY_ROLE,
+    "attachment_inline": EVERY_ROLE,
+    # A record's A4 print view: whoever may view the record (issue 11 item 7).
+    "faculty:foreignteacher_print": _by_grant("faculty.foreignteacher", VIEW),
+    "exchanges:visit_print": _by_grant("exchanges.visit", VIEW),
     "login": expect(anonymous=200, staff=HOME, leader=HOME, liaison=HOME),
     # A user's deadlines as an ICS feed: calendar apps cannot log in, the URL holds a random
     # key instead; whoever has the URL gets that user's feed (a wrong key: 404, below).
     "calendar_feed": expect(anonymous=200, staff=200, leader=200, liaison=200),
     # Each user's own feed page (issue 10 §12) and password change (§3).
     "calendar": EVERY_ROLE,
+    "calendar_month": EVERY_ROLE,  # each sees the deadlines and trips of what they may view
     "password_change": EVERY_ROLE,
     "logout": expect(staff=405, leader=405, liaison=405),  # POST only
     "set_language": expect(staff=HOME, leader=HOME, liaison=HOME),  # POST sets; GET redirects
@@ -299,6 +309,11 @@ def _attachment(world: World) -> dict:
 # URL name -> the arguments of the URL, for the patterns that are not object pages.
 ARGUMENTS = {
     "attachment": _attachment,
+    "attachment_view": _attachment,
+    "attachment_inline": _attachment,
+    "faculty:foreignteacher_print": lambda world: {"pk": world.live("faculty.foreignteacher").pk},
+    "exchanges:visit_print": _visit,
+    "autocomplete": lambda world: {"app_label": "partners", "model_name": "institution"},
     "calendar_feed": _calendar_token,
     "reports:annualreport": _report_year,
     "reports:annualreport_preview": _report_year,

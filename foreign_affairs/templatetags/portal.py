@@ -8,7 +8,7 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django_countries.fields import Country
+from django_countries.fields import Country, MultipleCountriesDescriptor
 
 from foreign_affairs.numbering import chinese_numeral
 
@@ -17,7 +17,10 @@ register = template.Library()
 
 @register.simple_tag
 def display_value(value, obj=None, field_name=""):
-    """Return a field value as a reader expects it: dates in Chinese, files as download links."""
+    """Return a field value as a reader expects it: dates in Chinese, people by name.
+
+    A file is only named here, never linked: its links depend on who reads the page
+    (`foreign_affairs.attachments.attachment_links`, `templates/files/links.html`)."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -28,14 +31,12 @@ def display_value(value, obj=None, field_name=""):
         return date_filter(value, "DATE_FORMAT")
     if isinstance(value, Country):
         return value.name
+    if isinstance(value, MultipleCountriesDescriptor):  # its str() joins with ", "
+        return "、".join(country.name for country in value) or "—"
     if isinstance(value, list) and value and isinstance(value[0], Country):
         return "、".join(country.name for country in value)
     if isinstance(value, FieldFile):
-        if not value:
-            return "—"
-        from foreign_affairs.attachments import download_url
-
-        return format_html('<a href="{}">{}</a>', download_url(obj, field_name), _("Download"))
+        return _("File stored") if value else "—"
     if isinstance(value, AbstractBaseUser):
         return user_name(value)
     if hasattr(value, "get_absolute_url"):
@@ -81,3 +82,43 @@ def record_name(obj) -> str:
     from foreign_affairs.history import name_of
 
     return name_of(obj)
+
+
+# The tone of a status chip: one colour per kind of state, the same on every page.
+CHIP_TONES = {
+    "ok": (
+        "active",
+        "approved",
+        "closed",
+        "employed",
+        "in_custody",
+        "in_force",
+        "passed",
+        "received",
+        "report_filed",
+        "signed",
+        "valid",
+    ),
+    "warn": (
+        "candidate",
+        "expiring",
+        "in_review",
+        "negotiating",
+        "not_yet",
+        "office_review",
+        "pending",
+        "prospective",
+        "submitted",
+        "under_review",
+        "dormant_warning",
+    ),
+    "bad": ("cancelled", "expired", "failed", "overdue", "terminated"),
+    "info": ("belt_and_road", "departed", "greater_bay_area", "handed_out", "returned"),
+}
+CHIP_TONE_OF = {value: tone for tone, values in CHIP_TONES.items() for value in values}
+
+
+@register.filter
+def chip_tone(value) -> str:
+    """Return the tone of a state's chip (ok, warn, bad, info; muted for the rest)."""
+    return CHIP_TONE_OF.get(str(value), "muted")

@@ -4,20 +4,20 @@ The permission comes from the model and the action (`partners.change_agreement`)
 checked once, in `dispatch`; templates hide what the user may not do, the server refuses it.
 """
 
-import codecs
-
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.db.models.fields.files import FieldFile
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, UpdateView, View
@@ -26,6 +26,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
 
+from foreign_affairs.attachments import attachment_links
 from foreign_affairs.history import (
     deleted_records,
     history_changes,
@@ -34,6 +35,7 @@ from foreign_affairs.history import (
     restore_plan,
     taken_along,
 )
+from foreign_affairs.management.commands.check_files import sha256_field_name
 from foreign_affairs.models import StaleVersionError
 from foreign_affairs.privacy import (
     mask,
@@ -120,7 +122,7 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
     export_trigger_param = "export"
     export_formats = (TableExport.XLSX, TableExport.CSV)
     export_class = SafeTableExport  # every cell neutralised against formula injection
-    exclude_columns = ("actions",)
+    exclude_columns: tuple[str, ...] = ()  # columns left out of exports
     import_url_name = None
 
     def get_queryset(self):
@@ -148,19 +150,20 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
         return super().render_to_response(context, **kwargs)
 
     def create_export(self, export_format):
-        exporter = self.export_class(
-            export_format=export_format,
-            table=self.get_table(**self.get_table_kwargs()),
-            exclude_columns=self.exclude_columns,
-        )
+        """Every filtered row, sorted as on the page: CSV streamed, .xlsx written row by row
+        (`foreign_affairs.exports`: values queries, a fixed number of them)."""
+        from foreign_affairs import exports
+
+        table = self.get_table(**self.get_table_kwargs())
+        queryset = table.data.data  # filtered and sorted as the table shows it
+        columns = exports.export_columns(table, queryset, exclude=self.exclude_columns)
         stamp = timezone.localdate().isoformat()
         filename = f"{self.model._meta.verbose_name_plural}-{stamp}.{export_format}"
-        response = exporter.response(filename="export")
         if export_format == TableExport.CSV:
-            # Excel on a Chinese Windows reads a CSV without a BOM as GBK and garbles it.
-            response.content = codecs.BOM_UTF8 + response.content
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+            return exports.csv_response(columns, queryset, filename)
+        return exports.xlsx_response(
+            columns, queryset, filename, title=str(self.model._meta.verbose_name_plural)
+        )
 
     def get_table_kwargs(self):
         # Columns showing records the user may not view are left out, on the page and in
@@ -196,6 +199,17 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
             table.paginate(page=table.paginator.num_pages, per_page=per_page)
         return table
 
+    def active_filter_count(self) -> int:
+        """Return how many of the list's filters have a value (shown on the phone's button)."""
+        filterset = getattr(self, "filterset", None)
+        if filterset is None:
+            return 0
+        return sum(
+            1
+            for name in filterset.form.fields
+            if any(value.strip() for value in self.request.GET.getlist(name))
+        )
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -207,6 +221,7 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
                 for error in form_field.errors
             ],
             import_url=reverse(self.import_url_name) if self.import_url_name else None,
+            active_filters=self.active_filter_count(),
             **kwargs,
         )
 
@@ -239,40 +254,93 @@ class Tab:
             model = table._meta.model
             perm = f"{model._meta.app_label}.add_{model._meta.model_name}"
             if request.user.has_perm(perm):
-                add_url = f"{reverse(self.add_url_name)}?{self.field}={obj.pk}"
+                back = f"{obj.get_absolute_url()}#tab-{self.slug}"  # return to this tab
+                query = urlencode({self.field: obj.pk, "next": back})
+                add_url = f"{reverse(self.add_url_name)}?{query}"
         return {"slug": self.slug, "title": self.title, "table": table, "add_url": add_url}
 
 
+# The cards of a detail page, in the order they are shown; fields a view does not place
+# itself (`ObjectView.field_groups`) go to the card of their kind.
+BASIC, DATES, DOCUMENTS, PEOPLE = "basic", "dates", "documents", "people"
+CARD_TITLES = {
+    BASIC: gettext_lazy("Basic data"),
+    DATES: gettext_lazy("Dates and status"),
+    DOCUMENTS: gettext_lazy("Documents"),
+    PEOPLE: gettext_lazy("People"),
+}
+STATUS_FIELDS = ("status", "result")
+
+
+def field_kind(field) -> str:
+    """Return the card a field goes to when its view does not place it: dates and statuses,
+    files, relations to users, or the basic data."""
+    if isinstance(field, models.FileField):
+        return DOCUMENTS
+    if isinstance(field, models.DateField) or field.name in STATUS_FIELDS:  # DateTimeField too
+        return DATES
+    if field.is_relation and field.related_model._meta.label == settings.AUTH_USER_MODEL:
+        return PEOPLE
+    return BASIC
+
+
+def is_empty(value) -> bool:
+    """Return whether a field holds nothing to show (False and 0 are values)."""
+    if isinstance(value, FieldFile):
+        return not value
+    return value is None or value == "" or value == []
+
+
 class ObjectView(ObjectPermissionMixin, DetailView):
-    """One record: its fields, related tabs and its change history."""
+    """One record: its fields as cards, status chips, findings, related tabs and history.
+
+    `field_groups` places fields in titled cards: `[(BASIC, ("name_zh", ...)),
+    (gettext_lazy("Qualifications"), (...)), ...]` (a kind of `CARD_TITLES` or a title);
+    fields it does not name go to the card of their kind (`field_kind`).
+    """
 
     template_name = "generic/object_detail.html"
     tabs: list[Tab] = []
     hidden_fields = ("id", "version", "created", "updated")
+    field_groups: list[tuple] = []
+    print_url_name = ""  # a page to print the record on (issue 11 item 7)
 
     @property
     def personal_fields(self) -> tuple[str, ...]:
         return personal_fields(self.model)  # declared on the model (foreign_affairs.privacy)
 
+    def technical_fields(self) -> set[str]:
+        """Return fields no reader needs as a row: bookkeeping and file checksums (a checksum
+        is shown once, small, with its file in the documents card)."""
+        checksums = {
+            sha256_field_name(self.model, field)
+            for field in self.model._meta.concrete_fields
+            if isinstance(field, models.FileField)
+        }
+        return {*self.hidden_fields, *(checksums - {None})}
+
     def get_fields(self):
-        """Return (label, value) pairs of the record's own fields for display.
+        """Return the rows of the record's own fields for display: name, label, value, field.
 
         Personal identifiers are masked unless the user may see them (an unmasked view is
         written to the access log by `get_context_data`); a relation to records the user may
-        not view is left out.
+        not view is left out; a file row carries links only for users who may open it.
         """
         obj = self.object
         user = self.request.user
         unmasked = may_see_personal_data(user)
+        hidden = self.technical_fields()
         self.shown_personal = []
         rows = []
         for field in obj._meta.get_fields():
-            if not getattr(field, "concrete", False) or field.name in self.hidden_fields:
+            if not getattr(field, "concrete", False) or field.name in hidden:
                 continue
             if field.is_relation and not may_view(user, field.related_model):
                 continue
             if field.many_to_many:
                 value = "、".join(display_name(item) for item in getattr(obj, field.name).all())
+            elif field.name == "status" and hasattr(obj, "get_state_display"):
+                value = obj.get_state_display()  # today's state, from the dates (never stored)
             elif field.choices and not getattr(field, "multiple", False):
                 value = getattr(obj, f"get_{field.name}_display")()
             else:
@@ -282,8 +350,89 @@ class ObjectView(ObjectPermissionMixin, DetailView):
                     self.shown_personal.append(field.name)
                 else:
                     value = mask(value)
-            rows.append({"name": field.name, "label": field.verbose_name, "value": value})
+            row = {
+                "name": field.name,
+                "label": field.verbose_name,
+                "value": value,
+                "field": field,
+                "long": isinstance(field, models.TextField),
+            }
+            if isinstance(field, models.FileField):
+                row["file"] = attachment_links(user, obj, field.name)
+                checksum = sha256_field_name(self.model, field)
+                row["sha256"] = getattr(obj, checksum) if checksum else ""
+            rows.append(row)
         return rows
+
+    def get_field_groups(self, fields) -> list[dict]:
+        """Return the cards of the page: title, rows with a value, labels of the empty ones.
+
+        Cards come in the order of `field_groups`, then the automatic ones (basic data, dates
+        and status, documents, people); a card with nothing in it is left out.
+        """
+        by_name = {row["name"]: row for row in fields}
+        cards = [
+            {"title": CARD_TITLES.get(title, title), "names": names}
+            for title, names in self.field_groups
+        ]
+        placed = {name for card in cards for name in card["names"]}
+        for kind, title in CARD_TITLES.items():
+            names = [
+                row["name"]
+                for row in fields
+                if row["name"] not in placed and field_kind(row["field"]) == kind
+            ]
+            existing = next((card for card in cards if card["title"] == title), None)
+            if existing is not None:
+                existing["names"] = (*existing["names"], *names)
+            elif names:
+                cards.append({"title": title, "names": names})
+        groups = []
+        for card in cards:
+            rows = [by_name[name] for name in card["names"] if name in by_name]
+            filled = [row for row in rows if not is_empty(row["value"])]
+            empty = [row["label"] for row in rows if is_empty(row["value"])]
+            if filled or empty:
+                groups.append({"title": card["title"], "rows": filled, "empty": empty})
+        return groups
+
+    def get_chips(self) -> list[dict]:
+        """Return the status chips of the header: the record's state today (derived from the
+        dates where the model does so, `get_state_display`) or its status or result, unless
+        a workflow panel shows the state already. Views add their own (an expiry, a return
+        overdue): each chip is `{"value": <state>, "label": <words>}`."""
+        from foreign_affairs.workflow import workflow_of
+
+        obj = self.object
+        names = {field.name for field in self.model._meta.concrete_fields}
+        name = next((name for name in STATUS_FIELDS if name in names), None)
+        if name is None or (name == "status" and workflow_of(obj) is not None):
+            return []
+        if name == "status" and hasattr(obj, "get_state_display"):
+            return [{"value": obj.state, "label": obj.get_state_display()}]
+        return [{"value": getattr(obj, name), "label": getattr(obj, f"get_{name}_display")()}]
+
+    def log_personal_access(self, history) -> None:
+        """Write one access-log row for the page: the identifiers in the fields and in the
+        history the user was shown unmasked."""
+        shown = set(self.shown_personal)
+        if may_see_personal_data(self.request.user):
+            shown |= {
+                change["field"]
+                for entry in history
+                for change in entry["changes"]
+                if change["field"] in self.personal_fields
+            }
+        if shown:
+            personal_data_access_log(
+                user=self.request.user,
+                obj=self.object,
+                fields=[name for name in self.personal_fields if name in shown],
+                path=self.request.path,
+            )
+
+    def get_history(self) -> list[dict]:
+        return history_changes(self.object, user=self.request.user)
 
     def get_tabs(self) -> list[dict]:
         """Return the rendered tabs the user may see (tabs of other records' models are
@@ -301,35 +450,38 @@ class ObjectView(ObjectPermissionMixin, DetailView):
         from foreign_affairs.workflow import is_read_only
 
         fields = self.get_fields()
-        history = history_changes(self.object, user=self.request.user)
+        history = self.get_history()
         context = super().get_context_data(
             findings=findings(self.object),
             **workflow_context(self.object, self.request.user),
             fields=fields,
+            field_groups=self.get_field_groups(fields),
+            chips=self.get_chips(),
+            print_url=reverse(self.print_url_name, args=[self.object.pk])
+            if self.print_url_name
+            else "",
             tabs=self.get_tabs(),
             history=history,
             **kwargs,
         )
-        # One access-log row for the page: the identifiers in the fields and in the history.
-        shown = set(self.shown_personal)
-        if may_see_personal_data(self.request.user):
-            shown |= {
-                change["field"]
-                for entry in history
-                for change in entry["changes"]
-                if change["field"] in self.personal_fields
-            }
-        if shown:
-            personal_data_access_log(
-                user=self.request.user,
-                obj=self.object,
-                fields=[name for name in self.personal_fields if name in shown],
-                path=self.request.path,
-            )
+        self.log_personal_access(history)
         context["read_only"] = is_read_only(self.object)
         if context["read_only"]:  # a closed visit, an approved report: no edit, no delete
             context["can"] = {**context["can"], "change": False, "delete": False}
         return context
+
+
+class ObjectPrintView(ObjectView):
+    """A record on an A4 page for the browser's print: the same fields, the same masking and
+    the same access log as its detail page, without the portal around it."""
+
+    tabs = []
+
+    def get_history(self) -> list[dict]:
+        return []  # the paper file carries the record as it is, not its changes
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(printed_on=timezone.localdate(), **kwargs)
 
 
 class ObjectEditView(ObjectPermissionMixin, UpdateView):
@@ -427,7 +579,9 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
-        return self.object.get_absolute_url()
+        from foreign_affairs.forms import next_url  # `?next=` back to a parent's tab
+
+        return next_url(self.request) or self.object.get_absolute_url()
 
 
 class ObjectDeleteView(ObjectPermissionMixin, DeletionMixin, DetailView):

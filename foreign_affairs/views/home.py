@@ -1,13 +1,25 @@
 """The dashboard: key counts, deadlines, recent changes, partners by country/region."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
+from foreign_affairs.dashboard import cached_panel
 from foreign_affairs.models import InboxItem
 from foreign_affairs.registry import dashboard_panels
-from foreign_affairs.selectors import deadlines_for, recent_changes
-
-DASHBOARD_DEADLINES = 15
+from foreign_affairs.selectors import (
+    DEADLINE_WINDOW_DAYS,
+    DeadlinePages,
+    change_models,
+    deadline_groups,
+    deadline_sources_for,
+    most_urgent,
+    recent_changes,
+)
+from foreign_affairs.views.calendar import feed_context
 
 
 def deadline_rows(items) -> list[dict]:
@@ -21,31 +33,80 @@ def deadline_rows(items) -> list[dict]:
 
 
 class DeadlineListView(ListView):
-    """Every deadline the user may see (the dashboard shows the most urgent ones)."""
+    """Every deadline the user may see, or those of one kind (`?kind=`): overdue first."""
 
     template_name = "deadlines.html"
     paginate_by = 50
 
     def get_queryset(self):
-        return deadline_rows(deadlines_for(self.request.user))
+        user = self.request.user
+        self.kinds = deadline_sources_for(user)
+        self.kind = next(
+            (source for source in self.kinds if source.key == self.request.GET.get("kind")), None
+        )
+        if self.request.GET.get("kind") and self.kind is None:
+            messages.warning(self.request, _("There is no such kind of deadline: all are shown."))
+        return DeadlinePages(user, kinds=[self.kind.key] if self.kind else None)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))  # out of range: the last page
+        return paginator, page, deadline_rows(page.object_list), page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kinds=self.kinds, kind=self.kind, window_days=DEADLINE_WINDOW_DAYS, **kwargs
+        )
+
+
+def _domain_labels() -> list[str]:
+    return [model._meta.label_lower for model in change_models()]
 
 
 class HomeView(TemplateView):
-    """What needs doing and what happened: the first page every user sees."""
+    """What needs doing and what happened: the first page every user sees.
+
+    The deadlines and the overview (counts, charts, recent changes) are rendered once per
+    user and kept in the cache until a record of their kinds changes (foreign_affairs.dashboard).
+    """
 
     template_name = "dashboard.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        panels = [panel(user) for panel in dashboard_panels]
-        rows = deadline_rows(deadlines_for(user))
         return super().get_context_data(
             # What awaits the user's approval or action comes first (a leader's reports).
             waiting=InboxItem.objects.filter(recipient=user).open().select_related("actor")[:10],
-            counts=[item for panel in panels for item in panel.get("counts", [])],
-            charts=[chart for panel in panels for chart in panel.get("charts", [])],
-            deadlines=rows[:DASHBOARD_DEADLINES],
-            more_deadlines=max(len(rows) - DASHBOARD_DEADLINES, 0),
-            changes=recent_changes(user),
+            deadlines_panel=cached_panel(
+                user, "deadlines", self._deadline_labels(), self._render_deadlines
+            ),
+            overview_panel=cached_panel(user, "overview", _domain_labels(), self._render_overview),
+            **feed_context(self.request),
             **kwargs,
         )
+
+    def _deadline_labels(self) -> list[str]:
+        sources = deadline_sources_for(self.request.user)
+        return [label for source in sources for label in source.watches]
+
+    def _render_deadlines(self) -> str:
+        groups = deadline_groups(self.request.user)
+        context = {
+            "rows": deadline_rows(most_urgent(groups)),
+            "groups": [group for group in groups if group.total],
+            "window_days": DEADLINE_WINDOW_DAYS,
+        }
+        return render_to_string("includes/dashboard_deadlines.html", context, self.request)
+
+    def _render_overview(self) -> dict[str, str]:
+        user, request = self.request.user, self.request
+        panels = [panel(user) for panel in dashboard_panels]
+        counts = [item for panel in panels for item in panel.get("counts", [])]
+        charts = [chart for panel in panels for chart in panel.get("charts", [])]
+        return {
+            "counts": render_to_string("includes/dashboard_counts.html", {"counts": counts}),
+            "charts": render_to_string("includes/dashboard_charts.html", {"charts": charts}),
+            "changes": render_to_string(
+                "includes/dashboard_changes.html", {"changes": recent_changes(user)}, request
+            ),
+        }

@@ -122,6 +122,18 @@ class Portal:
         assert full_name in self.page.inner_text("#user-menu")
         self.shot(f"dashboard-{username}")
 
+    def choose(self, select: str, search: str, value: str | None = None):
+        """Pick in a searchable select (Tom Select, static/forms.js) as a user does: open it,
+        type `search`, click the option `value` (default: the first match)."""
+        wrapper = self.page.locator(f"{select} ~ .ts-wrapper").first
+        wrapper.locator(".ts-control").click()
+        wrapper.locator(".ts-control input").fill(search)
+        options = wrapper.locator(".ts-dropdown .option")
+        option = options.and_(self.page.locator(f'[data-value="{value}"]')) if value else options
+        option.first.click()
+        # Close a multiple select's list (no Escape: it would close a modal around it).
+        wrapper.locator(".ts-control input").evaluate("input => input.blur()")
+
     def assert_clean(self, step: str = "end"):
         assert not self.blocked, f"{step}: requests to other hosts: {self.blocked}"
         assert not self.errors, f"{step}: JavaScript console errors: {self.errors}"

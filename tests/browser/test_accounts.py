@@ -59,12 +59,20 @@ def test_a_user_changes_their_password_from_the_user_menu(portal):
 def test_a_user_creates_their_calendar_feed_address(portal):
     page = portal.page
     portal.login("leader", "李建国")
+    page.click("#subscribe-button")  # 订阅日历: the address and its copy button
+    expect(page.locator("#calendar-url")).to_be_visible()
+    shown = page.input_value("#calendar-url")
+    page.click("#copy-calendar-url")
+    expect(page.locator("[data-copy-status]").first).not_to_be_empty()
+    portal.shot("calendar-subscribe")
     with page.expect_navigation():
         page.click("#calendar-link")
+    assert page.input_value("#calendar-url") == shown  # the same address on every page
     portal.shot("calendar-page")
     with page.expect_navigation():
         page.click("#new-calendar-url")
-    url = page.inner_text("#calendar-url")
+    url = page.input_value("#calendar-url")
+    assert url != shown and page.request.get(shown).status == 404
     assert url.startswith(portal.url("/calendar/")) and url.endswith(".ics")
     portal.shot("calendar-address")
     feed = page.request.get(url)

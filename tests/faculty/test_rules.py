@@ -272,16 +272,22 @@ def test_facts_are_read_as_of_a_day():
 
 
 @pytest.mark.django_db
-def test_the_demo_teacher_shows_red_items_with_reasons():
+def test_the_demo_teachers_show_their_items_with_reasons():
     call_command("load_demo", verbosity=0)
-    teacher = ForeignTeacher.objects.get(is_demo=True)
-    found = {f.code: f for f in findings(teacher)}
-    assert found["teacher.work_permit.expired"].severity == BLOCKING
-    assert found["teacher.residence_permit.expired"].severity == BLOCKING
-    assert "2021" in found["teacher.work_permit.expired"].message
-    checklist = teacher_checklist(teacher)
+    # The employed teacher's documents are valid today: her permits fall due, none is red.
+    emily = ForeignTeacher.objects.get(email="emily.carter@example.com")
+    assert not [f for f in findings(emily) if f.severity == BLOCKING]
+    assert {line.item.code: line.state for line in teacher_checklist(emily).lines}[
+        "work_permit"
+    ] != BLOCKING
+    # The recruit under review still misses the criminal-record certificate: red, with why.
+    recruit = ForeignTeacher.objects.get(email="lukas.becker@example.de")
+    found = {f.code: f for f in findings(recruit)}
+    assert found["teacher.criminal_record.missing"].severity == BLOCKING
+    assert found["teacher.criminal_record.missing"].message
+    checklist = teacher_checklist(recruit)
     assert checklist.worst == BLOCKING
-    assert {line.item.code: line.state for line in checklist.lines}["work_permit"] == BLOCKING
+    assert {line.item.code: line.state for line in checklist.lines}["criminal_record"] == BLOCKING
 
 
 @pytest.mark.django_db

@@ -2,11 +2,12 @@
 
 Before: the feed URL was a signed {"user", "hash": last 12 characters of the password hash}
 readable in base64, valid forever; the feed was written line by line, so a passport holder
-named `Zhang\\r\\nATTACH:http://x` put an ATTACH line into a leader's calendar. Now: a random
-key per user, stored as a SHA-256 and replaced by the user; the file written by icalendar.
+named `Zhang\\r\\nATTACH:http://x` put an ATTACH line into a leader's calendar. Then: a random
+key per user, stored as a SHA-256, shown once. Now (issue 11): the key is an HMAC (SECRET_KEY)
+of the user's id and a generation the user counts up to replace it — the same address on
+every page, nothing secret in the database; the file written by icalendar.
 """
 
-import hashlib
 from datetime import timedelta
 from unittest import mock
 
@@ -154,20 +155,27 @@ def test_uids_are_unique_and_stable_across_fetches_and_languages(client, leader)
 # --- the key -----------------------------------------------------------------------------------
 
 
-def test_a_new_key_turns_the_old_url_off(client, leader, hostile_passport):
+def _shown_url(client) -> str:
+    return client.get(reverse("calendar")).context["feed_url"]
+
+
+def test_the_address_is_the_same_on_every_page_until_replaced(client, leader, hostile_passport):
     client.force_login(leader)
-    first = client.post(reverse("calendar")).context["feed_url"]
-    second = client.post(reverse("calendar")).context["feed_url"]
+    first = _shown_url(client)
+    assert first == _shown_url(client) == client.get("/").context["feed_url"]
+    response = client.post(reverse("calendar"))
+    assert response.status_code == 302
+    second = _shown_url(client)
     assert first != second
     feed_reader = Client()  # a calendar app: no session
     assert feed_reader.get(first).status_code == 404
     assert feed_reader.get(second).status_code == 200
-    assert CalendarToken.objects.count() == 1
+    assert CalendarToken.objects.get().generation == 2
 
 
 def test_the_key_does_not_depend_on_the_password(client, leader, hostile_passport):
     token = CalendarToken.issue(leader)
-    assert CalendarToken.issue(leader) != token  # random: the same user gets another key
+    assert CalendarToken.issue(leader) != token  # a new generation: another key
     token = CalendarToken.issue(leader)
     leader.set_password("a-new-password-42")
     leader.save()
@@ -178,23 +186,31 @@ def test_the_key_does_not_depend_on_the_password(client, leader, hostile_passpor
     assert client.get(calendar_path(token)).status_code == 404
 
 
-def test_the_database_holds_only_the_keys_hash(leader):
+def test_the_database_holds_no_key_and_the_key_needs_the_secret_key(leader, settings):
     token = CalendarToken.issue(leader)
-    row = CalendarToken.objects.get(user=leader)
-    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {CalendarToken._meta.db_table}")
         stored = " ".join(str(value) for row in cursor.fetchall() for value in row)
-    assert token not in stored
-    assert len(token) >= 43  # 32 random bytes, URL-safe base64
+    assert token.split("-", 1)[1] not in stored
+    assert len(token.split("-", 1)[1]) == 43  # HMAC-SHA256, URL-safe base64
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert CalendarToken.objects.get().key != token  # another installation: another key
+    assert CalendarToken.user_for(token) is None
 
 
-def test_the_digests_are_compared_in_constant_time(client, leader, hostile_passport):
+def test_another_users_id_with_a_valid_key_is_refused(client, leader):
+    other = UserFactory()
     token = CalendarToken.issue(leader)
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    CalendarToken.issue(other)
+    forged = f"{other.pk}-{token.split('-', 1)[1]}"
+    assert client.get(calendar_path(forged)).status_code == 404
+
+
+def test_the_keys_are_compared_in_constant_time(client, leader, hostile_passport):
+    token = CalendarToken.issue(leader)
     with mock.patch("foreign_affairs.models.hmac.compare_digest", return_value=True) as spy:
         _feed(client, token)
-    spy.assert_called_once_with(digest, digest)
+    spy.assert_called_once_with(token, token)
     # Its answer decides: a comparison that fails refuses the key.
     with mock.patch("foreign_affairs.models.hmac.compare_digest", return_value=False):
         assert client.get(calendar_path(token)).status_code == 404
@@ -208,7 +224,10 @@ def test_the_digests_are_compared_in_constant_time(client, leader, hostile_passp
         "x" * 5000,  # far too long: refused before hashing
         # The old signed format, with a valid signature: no longer a key.
         signing.dumps({"user": 1, "hash": "ce158f9c52c6"}, salt="foreign_affairs.calendar"),
+        "1-" + "A" * 43,  # a user id and a key of the right shape, not made with SECRET_KEY
     ],
+    # Fixed ids: the signed value holds a timestamp, and xdist's workers must collect alike.
+    ids=["nonsense", "shape-of-a-key", "too-long", "old-signed-format", "forged-hmac"],
 )
 def test_an_unknown_key_is_not_found(client, leader, token):
     CalendarToken.issue(leader)
@@ -229,30 +248,54 @@ def test_an_expired_key_or_an_inactive_user_is_not_found(client, leader, setting
 # --- the page ----------------------------------------------------------------------------------
 
 
-def test_the_page_shows_the_url_once(client, leader):
+def test_the_page_shows_the_address_and_when_it_stops_working(client, leader):
     client.force_login(leader)
-    page = client.get(reverse("calendar"), **EN).content.decode()
-    assert "You have no feed address yet." in page
-    response = client.post(reverse("calendar"), **EN)
+    response = client.get(reverse("calendar"), **EN)
+    page = response.content.decode()
     url = response.context["feed_url"]
     assert url.startswith("http://testserver/calendar/") and url.endswith(".ics")
-    assert url in response.content.decode()
+    assert f'value="{url}"' in page
     assert "no-store" in response["Cache-Control"]
-    page = client.get(reverse("calendar"), **EN).content.decode()
-    assert url not in page
     assert "Your current feed address was created on" in page
-    assert "It works until" in page
+    assert "The address works until" in page
+    CalendarToken.objects.update(created_at=timezone.now() - timedelta(days=400))
+    page = client.get(reverse("calendar"), **EN).content.decode()
+    assert "This address stopped working on" in page
 
 
 def test_regenerating_needs_the_csrf_token(leader):
     client = Client(enforce_csrf_checks=True)
     client.force_login(leader)
+    key = CalendarToken.feed_for(leader).key
     assert client.post(reverse("calendar")).status_code == 403
-    assert not CalendarToken.objects.exists()
+    assert CalendarToken.objects.get().key == key
 
 
-def test_the_dashboard_links_to_the_feed_page_and_shows_no_key(client, leader):
+def test_the_dashboard_offers_the_address_behind_a_button(client, leader):
     client.force_login(leader)
     page = client.get("/").content.decode()
+    url = client.get(reverse("calendar")).context["feed_url"]
+    assert 'id="subscribe-button"' in page and 'data-bs-target="#subscribe-panel"' in page
+    assert f'value="{url}"' in page and 'data-copy-target="#calendar-url"' in page
     assert f'href="{reverse("calendar")}"' in page
-    assert "/calendar/" not in page.replace(f'href="{reverse("calendar")}"', "")
+
+
+def test_a_permit_event_falls_on_the_office_deadline_and_names_the_expiry(client, settings):
+    from faculty.models import IdentityDocument
+    from tests.faculty.factories import IdentityDocumentFactory
+
+    expires = timezone.localdate() + timedelta(days=settings.PERMIT_EXTENSION_OFFICE_DAYS + 10)
+    IdentityDocumentFactory(
+        kind=IdentityDocument.Kind.WORK_PERMIT,
+        permit_class="B",
+        expires_on=expires,
+        teacher__status="employed",
+    )
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name="office_staff"))
+    (event,) = _events(_feed(client, CalendarToken.issue(user), **EN))
+    assert event.decoded("DTSTART") == timezone.localdate() + timedelta(days=10)
+    with translation.override("en"):
+        from django.utils.formats import date_format
+
+        assert f"expires {date_format(expires, 'DATE_FORMAT')}" in str(event["DESCRIPTION"])

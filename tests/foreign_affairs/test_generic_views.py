@@ -54,7 +54,7 @@ def test_create_with_a_chinese_name_and_see_it(client, staff):
 def test_stale_edit_is_refused_with_the_other_persons_change(client, staff):
     institution = InstitutionFactory(city="澳门")
     opened = _form_data(institution, city="Macau")
-    other = UserFactory(username="wang_li")
+    other = UserFactory(username="wang_li", first_name="", last_name="王丽")
     institution.city = "氹仔"
     institution._history_user = other
     institution.save()
@@ -63,7 +63,7 @@ def test_stale_edit_is_refused_with_the_other_persons_change(client, staff):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "wang_li" in html and "澳门" in html and "氹仔" in html
+    assert "王丽" in html and "wang_li" not in html and "澳门" in html and "氹仔" in html
     institution.refresh_from_db()
     assert (institution.city, institution.version) == ("氹仔", 2)
 

@@ -24,7 +24,7 @@ from foreign_affairs.privacy import PERSONAL_LOOKING, not_personal_fields, perso
 from foreign_affairs.roles import DOMAIN_APPS, LEADERSHIP, OFFICE_STAFF
 from foreign_affairs.tables import ObjectTable
 from tests.exchanges.factories import PassportCustodyFactory
-from tests.factories import UserFactory, admin_url
+from tests.factories import UserFactory, admin_url, body
 from tests.faculty.factories import ForeignTeacherFactory, IdentityDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -269,7 +269,7 @@ def test_exports_mask_personal_columns_for_every_role(client, monkeypatch, passp
         cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
         assert MASKED_NUMBER in cells and NUMBER not in cells
     csv = client.get(reverse("exchanges:passportcustody_list"), {"export": "csv"})
-    assert NUMBER.encode() not in csv.content
+    assert NUMBER.encode() not in body(csv)
     assert not PersonalDataAccess.objects.exists()
 
 

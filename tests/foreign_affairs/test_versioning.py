@@ -48,12 +48,12 @@ def test_save_of_a_stale_copy_is_refused(model):
     pk, field = factory_for(model)().pk, text_field(model)
     first, second = model._default_manager.get(pk=pk), model._default_manager.get(pk=pk)
     setattr(first, field, changed_text(getattr(first, field)))
-    first._history_user = UserFactory(username="zhang_wei")
+    first._history_user = UserFactory(username="zhang_wei", first_name="", last_name="张伟")
     first.save()
     assert first.version == 2
 
     setattr(second, field, "后保存的修改")
-    with pytest.raises(StaleVersionError, match="zhang_wei") as caught:
+    with pytest.raises(StaleVersionError, match="张伟") as caught:
         second.save()
 
     assert caught.value.code == "stale_version"
@@ -83,13 +83,15 @@ def test_versioned_form_refuses_a_stale_version(model):
     fresh = form_class(data, instance=model._default_manager.get(pk=obj.pk))
     assert fresh.is_valid(), fresh.errors
 
-    change_in_background(obj, text_field(model), by=UserFactory(username="liu_yang"))
+    change_in_background(
+        obj, text_field(model), by=UserFactory(username="liu_yang", first_name="", last_name="刘洋")
+    )
     stale = form_class(data, instance=model._default_manager.get(pk=obj.pk))
 
     assert not stale.is_valid()
     [error] = stale.non_field_errors().as_data()
     assert error.code == "stale_version"
-    assert "liu_yang" in error.message
+    assert "刘洋" in error.message
 
 
 @pytest.mark.parametrize("model", VERSIONED, ids=model_id)
@@ -97,7 +99,9 @@ def test_admin_rerenders_a_stale_form_with_who_changed_it(admin_client, model):
     obj, field = factory_for(model)(), text_field(model)
     url = admin_url(model, "change", obj.pk)
     data = admin_form_data(admin_client.get(url))
-    change_in_background(obj, field, by=UserFactory(username="chen_jing"))
+    change_in_background(
+        obj, field, by=UserFactory(username="chen_jing", first_name="", last_name="陈静")
+    )
     data[field] = changed_text(data[field])
 
     response = admin_client.post(url, data)
@@ -105,7 +109,7 @@ def test_admin_rerenders_a_stale_form_with_who_changed_it(admin_client, model):
     assert response.status_code == 200
     [error] = response.context["adminform"].form.non_field_errors().as_data()
     assert error.code == "stale_version"
-    assert "chen_jing" in response.content.decode()
+    assert "陈静" in response.content.decode()
     obj.refresh_from_db()
     assert (getattr(obj, field), obj.version) == (BACKGROUND_VALUE, 2)
 
@@ -130,13 +134,17 @@ def test_admin_refuses_the_whole_form_when_an_inline_row_is_stale(admin_client, 
     row = make_inline_rows(obj)[0]
     url = admin_url(model, "change", obj.pk)
     data = admin_form_data(admin_client.get(url))
-    change_in_background(row, text_field(type(row)), by=UserFactory(username="zhao_lei"))
+    change_in_background(
+        row,
+        text_field(type(row)),
+        by=UserFactory(username="zhao_lei", first_name="", last_name="赵磊"),
+    )
     data[field] = changed_text(data[field])
 
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "zhao_lei" in response.content.decode()
+    assert "赵磊" in response.content.decode()
     obj.refresh_from_db()
     assert (getattr(obj, field), obj.version) == (original, 1)
 

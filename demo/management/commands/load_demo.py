@@ -1,10 +1,12 @@
+"""Load the living demo office (demo/office.py), dated from today."""
+
 from django.core.management.base import BaseCommand
 
-from reports.demo import demo_load, demo_loaded
+from demo.office import build_demo, demo_loaded
 
 
 class Command(BaseCommand):
-    help = "Load the demo data built from the 2020 sample report (idempotent)."
+    help = "Load the demo office, dated from today, on top of the 2020 sample report (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,9 +19,9 @@ class Command(BaseCommand):
         if once and demo_loaded():
             self.stdout.write("Demo data already loaded; nothing to do.")
             return
-        created = demo_load()
+        created = build_demo()
         total = sum(created.values())
-        details = ", ".join(f"{name} {count}" for name, count in created.items() if count)
+        details = ", ".join(f"{name} {count}" for name, count in created.items())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data: {total} rows created ({details or '-'}).")
         )

@@ -1,0 +1,419 @@
+"""The dashboard at scale (issues 11 §6 and 12 §3): deadlines bounded in SQL, overdue first
+with their real dates, recent changes in one query, a fixed number of queries, panels cached
+per user and invalidated by a change of their kind."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from exchanges.models import PassportCustody, Visit
+from faculty.models import IdentityDocument
+from foreign_affairs.dashboard import panel_key
+from foreign_affairs.models import StateChange
+from foreign_affairs.registry import deadline_sources
+from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
+from foreign_affairs.selectors import overdue_days, recent_changes
+from tests.exchanges.factories import PassportCustodyFactory, VisitFactory
+from tests.factories import UserFactory
+from tests.faculty.factories import (
+    ContractFactory,
+    IdentityDocumentFactory,
+    TeacherChangeFactory,
+)
+from tests.partners.factories import AgreementFactory, InteractionFactory
+from tests.reports.factories import AnnualReportFactory, ReportSectionFactory, SubmissionFactory
+
+pytestmark = pytest.mark.django_db
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def user_in(role: str):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def staff():
+    return user_in(OFFICE_STAFF)
+
+
+# One maker per kind of deadline: a record of that kind due `due` (a date).
+
+
+def _report_in_review(due, n):
+    report = AnnualReportFactory(year=2000 + n % 101, status="in_review")
+    StateChange.objects.create(
+        content_object=report,
+        transition="submit",
+        source="draft",
+        target="in_review",
+        user=UserFactory(),
+    )
+    # Submitted so that it is due on `due`.
+    submitted = due - timedelta(days=django_settings.REPORT_REVIEW_DAYS)
+    at = timezone.make_aware(timezone.datetime.combine(submitted, timezone.datetime.min.time()))
+    StateChange.objects.filter(object_id=report.pk).update(at=at + timedelta(hours=12))
+    return report
+
+
+def _handed_out(due, **kwargs):
+    return PassportCustodyFactory(
+        status=PassportCustody.Status.HANDED_OUT,
+        visit=VisitFactory(),
+        handed_out_on=due - timedelta(days=30),
+        due_back_on=due,
+        **kwargs,
+    )
+
+
+MAKERS = {
+    "agreement": lambda due, n: AgreementFactory(
+        status="in_force", valid_from=due - timedelta(days=700), valid_until=due
+    ),
+    "submission": lambda due, n: SubmissionFactory(due_on=due, submitted_on=None),
+    "passport_back": lambda due, n: _handed_out(due),
+    "passport_expiry": lambda due, n: PassportCustodyFactory(expires_on=due),
+    "trip_report": lambda due, n: VisitFactory(
+        status=Visit.Status.RETURNED,
+        approval_number=f"批{n}",
+        actual_start=due - timedelta(days=django_settings.VISIT_REPORT_DUE_DAYS + 5),
+        actual_end=due - timedelta(days=django_settings.VISIT_REPORT_DUE_DAYS),
+    ),
+    "permit": lambda due, n: IdentityDocumentFactory(
+        kind=IdentityDocument.Kind.WORK_PERMIT,
+        permit_class="B",
+        expires_on=due + timedelta(days=django_settings.PERMIT_EXTENSION_OFFICE_DAYS),
+        teacher__status="employed",
+    ),
+    "document": lambda due, n: IdentityDocumentFactory(
+        kind=IdentityDocument.Kind.HEALTH_CERTIFICATE, expires_on=due, teacher__status="employed"
+    ),
+    "contract": lambda due, n: ContractFactory(
+        status="signed",
+        start_on=due - timedelta(days=365),
+        end_on=due,
+        teacher__status="employed",
+    ),
+    "teacher_change": lambda due, n: TeacherChangeFactory(
+        changed_on=due - timedelta(days=10), filed_on=None, teacher__status="employed"
+    ),
+    "report_review": _report_in_review,
+}
+
+
+def test_every_kind_of_deadline_has_a_maker():
+    assert {source.key for source in deadline_sources} == set(MAKERS)
+
+
+def _deadline_html(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="deadlines"') : html.index('id="recent-changes"')]
+
+
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_each_kind_shows_with_its_link_and_days_left(client, staff, today, kind):
+    leader = user_in(LEADERSHIP)  # the one who may approve a report
+    obj = MAKERS[kind](today + timedelta(days=12), 0)
+    client.force_login(leader if kind == "report_review" else staff)
+    response = client.get("/", **ZH)
+    (row,) = response.context["rows"]
+    assert row["item"].obj == obj and row["left"] == 12
+    html = _deadline_html(response)
+    assert f'href="{obj.get_absolute_url()}"' in html  # the URL pattern gives the real page
+    assert "还剩12天" in html
+
+
+def test_overdue_first_the_longest_overdue_on_top_then_the_soonest(client, staff, today):
+    for days, title in [(-3, "三天前逾期"), (-10, "十天前逾期"), (5, "五天后"), (2, "两天后")]:
+        SubmissionFactory(title=title, due_on=today + timedelta(days=days), submitted_on=None)
+    client.force_login(staff)
+    rows = client.get("/").context["rows"]
+    assert [row["left"] for row in rows] == [-10, -3, 2, 5]
+    assert [row["overdue"] for row in rows] == [10, 3, 0, 0]
+
+
+def test_a_permit_shows_its_expiry_the_office_deadline_and_the_days_left(client, staff, today):
+    permit = MAKERS["permit"](today + timedelta(days=20), 0)
+    client.force_login(staff)
+    html = _deadline_html(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    with translation.override("en"):
+        expires = date_format(permit.expires_on, "DATE_FORMAT")
+        due = date_format(today + timedelta(days=20), "DATE_FORMAT")
+    assert f"expires {expires}" in html
+    assert f"file by {due}" in html
+    assert "20 days left" in html
+    assert "还剩20天" in _deadline_html(client.get("/", **ZH))
+
+
+def test_long_overdue_items_leave_the_calendar_unless_kept_until_resolved(client, staff, today):
+    long_ago = today - timedelta(days=overdue_days() + 1)
+    SubmissionFactory(title="早已逾期的报送", due_on=long_ago, submitted_on=None)
+    SubmissionFactory(title="刚逾期的报送", due_on=today - timedelta(days=1), submitted_on=None)
+    _handed_out(long_ago, holder="未交回的护照")
+    client.force_login(staff)
+    html = _deadline_html(client.get("/"))
+    assert "刚逾期的报送" in html and "早已逾期的报送" not in html
+    assert "未交回的护照" in html  # a state travel document stays on until it is back
+
+
+def test_an_expired_document_followed_by_a_newer_one_is_not_overdue(client, staff, today):
+    old = IdentityDocumentFactory(
+        kind=IdentityDocument.Kind.HEALTH_CERTIFICATE,
+        expires_on=today - timedelta(days=5),
+        teacher__status="employed",
+    )
+    client.force_login(staff)
+    assert [row["item"].obj for row in client.get("/").context["rows"]] == [old]
+    IdentityDocumentFactory(
+        teacher=old.teacher,
+        kind=IdentityDocument.Kind.HEALTH_CERTIFICATE,
+        expires_on=today + timedelta(days=360),
+    )
+    assert client.get("/").context["rows"] == []
+
+
+def test_the_most_urgent_few_per_kind_with_the_count_and_a_link_to_all(client, staff, today):
+    for n in range(8):
+        SubmissionFactory(title=f"报送{n}", due_on=today + timedelta(days=n), submitted_on=None)
+    MAKERS["agreement"](today + timedelta(days=30), 0)
+    client.force_login(staff)
+    response = client.get("/", **ZH)
+    rows = response.context["rows"]
+    assert len(rows) == 6  # five submissions (the soonest) and the agreement
+    (group,) = [g for g in response.context["groups"] if g.source.key == "submission"]
+    assert group.total == 8 and group.more == 3
+    html = _deadline_html(response)
+    assert 'href="/deadlines/?kind=submission"' in html
+    full = client.get("/deadlines/?kind=submission", **ZH)
+    assert full.context["paginator"].count == 8
+    assert len(full.context["object_list"]) == 8
+
+
+def test_the_full_list_pages_across_kinds_in_order(client, staff, today):
+    for n in range(30):
+        SubmissionFactory(due_on=today + timedelta(days=2 * n), submitted_on=None)
+        MAKERS["agreement"](today + timedelta(days=2 * n + 1), n)
+    client.force_login(staff)
+    first = client.get("/deadlines/").context
+    second = client.get("/deadlines/?page=2").context
+    lefts = [row["left"] for row in first["object_list"]] + [
+        row["left"] for row in second["object_list"]
+    ]
+    assert lefts == list(range(60))
+    assert first["paginator"].count == 60
+
+
+@pytest.mark.parametrize("kind", ["nonsense", "<script>", "permit"])
+def test_an_unknown_or_forbidden_kind_shows_all_with_a_message(client, today, kind):
+    SubmissionFactory(due_on=today, submitted_on=None)
+    client.force_login(user_in(LEADERSHIP if kind != "permit" else LIAISON))
+    response = client.get("/deadlines/", {"kind": kind}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "There is no such kind of deadline" in response.content.decode()
+    assert response.context["kind"] is None
+
+
+def test_recent_changes_are_one_query_with_names_and_links(staff, today):
+    section = ReportSectionFactory(title="对外交流")
+    contract = ContractFactory(position="英语外教")
+    interaction = InteractionFactory()
+    gone = SubmissionFactory(title="已删除的报送")
+    gone_url = gone.get_absolute_url()
+    gone.delete()
+    staff.get_all_permissions()  # the permissions are read once per request anyway
+    with CaptureQueriesContext(connection) as queries:
+        changes = recent_changes(staff)
+    assert len(queries) == 1
+    by_name = {change.name: change for change in changes}
+    assert by_name["对外交流"].url == section.part.report.get_absolute_url()
+    assert by_name[str(contract)].url == contract.get_absolute_url()
+    assert str(contract.teacher) in str(contract)  # the name reads the teacher: no query
+    assert by_name[str(interaction)].url == interaction.get_absolute_url()
+    deleted, created = [change for change in changes if change.name == "已删除的报送"]
+    assert changes[0] == deleted  # newest first
+    assert deleted.url == "" and created.url == gone_url
+    assert [c.at for c in changes] == sorted((c.at for c in changes), reverse=True)
+
+
+def test_a_liaison_sees_no_changes_of_what_they_may_not_view(staff):
+    ContractFactory()
+    SubmissionFactory()
+    liaison = user_in(LIAISON)
+    assert {change.model._meta.app_label for change in recent_changes(liaison)} <= {
+        "partners",
+        "exchanges",
+    }
+
+
+# --- a fixed number of queries --------------------------------------------------------------
+
+
+def _fill(start: int, stop: int, today):
+    """Records `start` to `stop` of each kind of deadline (overdue ones too) and of others."""
+    from tests.reports.factories import ReportPartFactory
+
+    part = ReportPartFactory(report=AnnualReportFactory(year=2100 - start))
+    for n in range(start, stop):
+        due = today + timedelta(days=n % 120 - 30)
+        for kind, make in MAKERS.items():
+            if kind != "report_review" or n < 60:  # one report a year, 2000–2100
+                make(due, n)
+        InteractionFactory()
+        ReportSectionFactory(part=part)
+
+
+def _queries(client) -> int:
+    cache.clear()  # uncached: every panel rendered
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_costs_the_same_queries_at_10_and_200_rows(client, today):
+    roles = [user_in(role) for role in (OFFICE_STAFF, LEADERSHIP, LIAISON)]
+    for user in roles:
+        client.force_login(user)
+        client.get("/")  # the feed address is made on the first visit
+    _fill(0, 10, today)
+    few = {}
+    for user in roles:
+        client.force_login(user)
+        few[user.pk] = _queries(client)
+    _fill(10, 200, today)
+    for user in roles:
+        client.force_login(user)
+        response = client.get("/")
+        assert len(response.context["rows"]) <= 5 * len(MAKERS)  # the most urgent 5 per kind
+        assert _queries(client) == few[user.pk], user.groups.get().name
+        with CaptureQueriesContext(connection) as cached:
+            client.get("/")
+        assert len(cached) < few[user.pk]  # the panels come from the cache
+
+
+# --- the cache -------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request, settings, worker_id):
+    """Both backends the portal runs on: local memory (default) and Redis (production).
+
+    Each test worker uses its own Redis database: `cache.clear()` flushes a whole database."""
+    if request.param == "redis":
+        import redis
+
+        number = 1 if worker_id == "master" else 2 + int(worker_id.removeprefix("gw")) % 14
+        location = f"redis://127.0.0.1:6379/{number}"
+        try:
+            redis.Redis.from_url(location).ping()
+        except redis.exceptions.ConnectionError:
+            pytest.skip("no Redis at 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": location,
+                "KEY_PREFIX": f"test-dashboard-{id(request)}",
+            }
+        }
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def _rows(client) -> list:
+    return [row["item"].obj for row in _context_rows(client)]
+
+
+def _context_rows(client):
+    response = client.get("/")
+    return response.context.get("rows") or []
+
+
+def test_an_unchanged_dashboard_comes_from_the_cache(client, staff, today, any_cache):
+    SubmissionFactory(due_on=today, submitted_on=None)
+    client.force_login(staff)
+    first = client.get("/")
+    assert "rows" in first.context  # rendered
+    again = client.get("/")
+    assert "rows" not in again.context  # not rendered: served from the cache
+    assert _deadline_html(again) == _deadline_html(first)
+
+
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_a_change_of_each_kind_invalidates_its_panel(client, staff, today, any_cache, kind):
+    user = user_in(LEADERSHIP) if kind == "report_review" else staff
+    client.force_login(user)
+    assert _rows(client) == []
+    obj = MAKERS[kind](today + timedelta(days=3), 1)
+    assert _rows(client) == [obj]  # a new record of the kind
+    if kind == "report_review":
+        obj.status = "draft"  # a workflow step saves the record: the same signal
+        obj.save()
+    else:
+        obj.delete()
+    assert _rows(client) == []
+
+
+def test_a_relinked_many_to_many_invalidates(client, staff, any_cache):
+    from tests.exchanges.factories import ExchangeProjectFactory
+    from tests.partners.factories import InstitutionFactory
+
+    project = ExchangeProjectFactory()
+    client.force_login(staff)
+    key = panel_key(staff, "overview", ["exchanges.exchangeproject"])
+    project.partners.add(InstitutionFactory())
+    assert panel_key(staff, "overview", ["exchanges.exchangeproject"]) != key
+
+
+def test_tomorrow_is_another_panel(staff, any_cache, today, monkeypatch):
+    key = panel_key(staff, "deadlines", ["reports.submission"])
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=1))
+    assert panel_key(staff, "deadlines", ["reports.submission"]) != key
+
+
+def test_a_user_never_sees_another_users_panel(client, today, any_cache):
+    SubmissionFactory(title="办公室的报送", due_on=today, submitted_on=None)
+    office, liaison = user_in(OFFICE_STAFF), user_in(LIAISON)
+    client.force_login(office)
+    assert "办公室的报送" in _deadline_html(client.get("/"))
+    client.force_login(liaison)
+    assert "办公室的报送" not in _deadline_html(client.get("/"))
+    other_office = user_in(OFFICE_STAFF)
+    assert panel_key(other_office, "deadlines", []) != panel_key(office, "deadlines", [])
+
+
+def test_a_new_role_shows_at_once(client, today, any_cache):
+    SubmissionFactory(title="办公室的报送", due_on=today, submitted_on=None)
+    user = user_in(LIAISON)
+    client.force_login(user)
+    assert "办公室的报送" not in _deadline_html(client.get("/"))
+    user.groups.add(Group.objects.get(name=OFFICE_STAFF))  # no record of a domain app changes
+    assert "办公室的报送" in _deadline_html(client.get("/"))
+
+
+def test_the_language_is_part_of_the_key(client, staff, today, any_cache):
+    SubmissionFactory(due_on=today + timedelta(days=3), submitted_on=None)
+    client.force_login(staff)
+    assert "还剩3天" in _deadline_html(client.get("/", **ZH))
+    assert "3 days left" in _deadline_html(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_the_month_link_and_the_subscribe_button_are_on_the_dashboard(client, staff):
+    client.force_login(staff)
+    html = client.get("/", **ZH).content.decode()
+    assert f'href="{reverse("calendar_month")}"' in html
+    assert 'id="subscribe-button"' in html
