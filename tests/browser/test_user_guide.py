@@ -115,7 +115,7 @@ def _first_record(portal, pattern: str) -> str:
 
 
 def _list_rows(page) -> int:
-    rows = page.locator("main table tbody tr")
+    rows = page.locator("main table tbody tr:not(.row-detail)")
     expect(rows.first).to_be_visible()
     return rows.count()
 
