@@ -56,8 +56,7 @@ DEMO_TEACHERS = (
     ("Becker", "Lukas", date(1990, 10, 2)),
 )
 
-# A minimal PDF, for the demo's 批件 (approval documents) and post-trip reports.
-DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 SAMPLE_REPORT = Path(__file__).resolve().parents[1] / "reports" / "samples"
 SAMPLE_REPORT /= "sample-report-2020.txt"
@@ -102,8 +101,27 @@ class Step:
     obj: object = None
 
 
-def pdf(name: str) -> ContentFile:
-    return ContentFile(DEMO_PDF, name=name)
+def demo_pdf(title: str) -> bytes:
+    """Return a one-page A4 PDF (a real one: the file viewer shows it) headed `title`."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi
+    draw = ImageDraw.Draw(page)
+    try:
+        font, small = ImageFont.truetype(FONT, 44), ImageFont.truetype(FONT, 30)
+    except OSError:  # without the CJK fonts: the PDF stays valid, the text a box
+        font = small = ImageFont.load_default()
+    draw.text((620, 220), title, font=font, fill="black", anchor="mm")
+    draw.text((620, 300), "（演示文件）", font=small, fill=(90, 90, 90), anchor="mm")
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=150)
+    return buffer.getvalue()
+
+
+def pdf(name: str, title: str = "演示文件") -> ContentFile:
+    return ContentFile(demo_pdf(title), name=name)
 
 
 class _Office:
@@ -540,7 +558,7 @@ class _Office:
         self.approvals = getattr(self, "approvals", 0) + 1
         return {
             "approval_number": f"肇医外〔{day.year}〕{self.approvals}号",
-            "approval_file": pdf("批件.pdf"),
+            "approval_file": pdf("批件.pdf", "出访任务批件"),
         }
 
     def visits(self) -> None:
@@ -596,7 +614,7 @@ class _Office:
                     "file_report",
                     "staff",
                     {
-                        "report_file": pdf("出访报告.pdf"),
+                        "report_file": pdf("出访报告.pdf", "出访总结报告"),
                         "report_summary": "双方确定本年度招生名额与考前培训安排。",
                     },
                 ),
@@ -777,7 +795,7 @@ class _Office:
                     "file_report",
                     "staff",
                     {
-                        "report_file": pdf("出访报告.pdf"),
+                        "report_file": pdf("出访报告.pdf", "出访总结报告"),
                         "report_summary": "商定护理师资培训计划，对方同意续签合作备忘录。",
                     },
                 ),

@@ -47,7 +47,7 @@ def visits_between(first, last):
         )
         .filter(span_start__isnull=False, span_start__lte=last, span_end__gte=first)
         .order_by("span_start", "pk")
-        .only("pk", "title", "direction", "actual_start", "planned_start", "actual_end")
+        .only("pk", "title", "direction", "status", "actual_start", "planned_start", "actual_end")
     )
 
 
@@ -57,5 +57,6 @@ register_trips(
         viewname="exchanges:visit",
         rows=visits_between,
         label=lambda visit: visit.get_direction_display(),
+        tentative=lambda visit: visit.status in ("draft", "submitted", "office_review"),
     )
 )

@@ -46,7 +46,7 @@ class VisitFilterSet(SearchFilterSet):
 
 
 class PassportCustodyFilterSet(SearchFilterSet):
-    search_fields = ("holder",)
+    search_fields = ("holder", "passport_number")  # the number only for who may see it
 
     class Meta:
         model = PassportCustody

@@ -28,7 +28,7 @@ class ContractFilterSet(SearchFilterSet):
 
 
 class IdentityDocumentFilterSet(SearchFilterSet):
-    search_fields = TEACHER_SEARCH
+    search_fields = ("number", *TEACHER_SEARCH)  # the number only for who may see it
 
     class Meta:
         model = IdentityDocument

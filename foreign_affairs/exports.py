@@ -167,6 +167,8 @@ def _record_getter(table, name):
 
     def value(record):
         cell = BoundRow(record, table=table).get_cell_value(name)
+        if isinstance(cell, bool) or cell in ("True", "False"):  # a BooleanColumn's str()
+            return _boolean(cell in (True, "True"))
         return "" if cell is None or cell == table.default else cell
 
     return value

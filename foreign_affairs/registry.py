@@ -149,12 +149,14 @@ dashboard_panels: list[Callable] = []
 class TripSource:
     """Trips shown on the month calendar: `rows(first, last)` returns records annotated with
     `span_start` and `span_end` (dates) and a `title`; `label(obj)` names the kind of trip;
-    `permission` is needed to see them; `viewname` is their detail page."""
+    `tentative(obj)` tells a trip not approved yet; `permission` is needed to see them;
+    `viewname` is their detail page."""
 
     permission: str
     viewname: str
     rows: Callable
     label: Callable
+    tentative: Callable = lambda obj: False  # not approved yet: drawn as such
 
 
 trip_sources: list[TripSource] = []

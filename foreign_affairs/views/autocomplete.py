@@ -22,7 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -86,9 +86,10 @@ class AutocompleteView(LoginRequiredMixin, View):
     http_method_names = ["get"]
 
     def get_model(self, app_label: str, model_name: str):
+        """Return (model, search fields), or None for a model that cannot be searched here."""
         label = f"{app_label}.{model_name}".lower()
         if label not in AUTOCOMPLETE_FIELDS:
-            raise Http404(_("This kind of record cannot be searched here."))
+            return None
         return apps.get_model(label), AUTOCOMPLETE_FIELDS[label]
 
     def search_fields(self, model, fields) -> tuple[str, ...]:
@@ -110,7 +111,11 @@ class AutocompleteView(LoginRequiredMixin, View):
         return queryset
 
     def get(self, request, app_label: str, model_name: str):
-        model, fields = self.get_model(app_label, model_name)
+        found = self.get_model(app_label, model_name)
+        if found is None:  # JSON like the other refusals: the widget reads it
+            message = _("This kind of record cannot be searched here.")
+            return JsonResponse({"error": message}, status=404)
+        model, fields = found
         if not may_list(request.user, model):
             return JsonResponse({"error": _("You may not view these records.")}, status=403)
         form = AutocompleteForm(request.GET)

@@ -110,7 +110,10 @@ def calendar_feed(request, token):
     user = CalendarToken.user_for(token)
     if user is None:
         raise Http404
-    response = HttpResponse(build_feed(user, request), content_type="text/calendar; charset=utf-8")
+    # The feed speaks the portal's language, whatever the calendar app's Accept-Language says.
+    with translation.override(settings.LANGUAGE_CODE):
+        feed = build_feed(user, request)
+    response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
@@ -163,6 +166,10 @@ class Entry:
     span: tuple[date, date] | None = None  # a trip's first and last day
 
 
+# An empty line of a day: keeps the trips below it on their lines.
+SPACER = Entry("", "", "", "spacer")
+
+
 def parse_month(value: str | None, today: date) -> tuple[date, str]:
     """Return the first day of `value` ("2026-12") and a message when it is not a month the
     calendar shows (then the current month)."""
@@ -190,28 +197,42 @@ def month_entries(user, first: date, last: date, today: date) -> dict[date, list
     user may see: one query per kind of deadline, one for the visits."""
     days: dict[date, list[Entry]] = defaultdict(list)
     # Trips first, in order of departure: their bars stay on the same line from day to day.
+    # Each trip keeps one line (lane) for all its days: a bar never jumps to another line.
+    lanes_end: list[date] = []
     for trips in trip_sources:
         if not user.has_perm(trips.permission):
             continue
         pattern = url_pattern(trips.viewname)
         for visit in trips.rows(first, last):
             start, end = max(visit.span_start, first), min(visit.span_end, last)
+            lane = next((i for i, busy in enumerate(lanes_end) if busy < start), len(lanes_end))
+            if lane == len(lanes_end):
+                lanes_end.append(end)
+            lanes_end[lane] = end
             label = trips.label(visit)
+            style = "visit tentative" if trips.tentative(visit) else "visit"
+            if style != "visit":
+                label = _("%(kind)s (not approved yet)") % {"kind": label}
             url = pattern.format(visit.pk)
             for offset in range((end - start).days + 1):
                 day = start + timedelta(days=offset)
-                days[day].append(
-                    Entry(
-                        str(label),
-                        visit.title,
-                        url,
-                        "visit",
-                        # A bar per week row: it starts and ends with the trip or the row.
-                        first=day == start or day.weekday() == 0,
-                        last=day == end or day.weekday() == 6,
-                        span=(visit.span_start, visit.span_end),
-                    )
+                line = days[day]
+                while len(line) < lane:
+                    line.append(SPACER)
+                entry = Entry(
+                    str(label),
+                    visit.title,
+                    url,
+                    style,
+                    # A bar per week row: it starts and ends with the trip or the row.
+                    first=day == start or day.weekday() == 0,
+                    last=day == end or day.weekday() == 6,
+                    span=(visit.span_start, visit.span_end),
                 )
+                if len(line) > lane:
+                    line[lane] = entry
+                else:
+                    line.append(entry)
     for source in deadline_sources_for(user):
         for obj in source.rows(since=first, until=last, today=today, exact=True):
             item = source.deadline(obj)
@@ -222,6 +243,8 @@ def month_entries(user, first: date, last: date, today: date) -> dict[date, list
 
 def _starts_here(entry: Entry, day: date, month: date) -> bool:
     """In the agenda a trip is one line, on its first day in the month, with its dates."""
+    if entry.style == "spacer":
+        return False
     return entry.span is None or day == max(entry.span[0], month)
 
 
@@ -262,8 +285,9 @@ class MonthView(TemplateView):
             weekdays=[WEEKDAYS[n] for n in range(7)],
             grid=grid,
             agenda=agenda,
-            previous=_shift(first, -1),
-            next=_shift(first, 1),
+            # No arrow past the months the calendar shows (FIRST_YEAR … LAST_YEAR).
+            previous=_shift(first, -1) if _shift(first, -1).year >= FIRST_YEAR else None,
+            next=_shift(first, 1) if _shift(first, 1).year <= LAST_YEAR else None,
             this_month=today.replace(day=1),
             **kwargs,
         )

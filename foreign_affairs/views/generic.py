@@ -583,6 +583,18 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
 
         return next_url(self.request) or self.object.get_absolute_url()
 
+    def get_context_data(self, **kwargs):
+        from foreign_affairs.forms import next_url
+
+        context = super().get_context_data(**kwargs)
+        # Cancel goes where Save would: a parent's tab, else the record, else the list.
+        context["cancel_url"] = (
+            next_url(self.request)
+            or (self.object.get_absolute_url() if self.object else "")
+            or context["list_url"]
+        )
+        return context
+
 
 class ObjectDeleteView(ObjectPermissionMixin, DeletionMixin, DetailView):
     """Confirm and delete a record with what it takes along; all of it stays restorable."""

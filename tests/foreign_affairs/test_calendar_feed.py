@@ -32,6 +32,13 @@ HOSTILE = "Zhang\r\nATTACH:http://x"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+@pytest.fixture(autouse=True)
+def _portal_in_english(settings):
+    """The feed speaks the portal's language (LANGUAGE_CODE), not the calendar app's: these
+    tests read it in English (tests/test_fresh_review.py checks the Chinese default)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def leader():
     user = UserFactory(username="leader1")
