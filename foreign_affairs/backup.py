@@ -289,7 +289,8 @@ def database_tables(using: str) -> list[str]:
 
 
 def _clear_postgresql(connection) -> None:
-    """Drop every table and sequence of the connection's schema (the restore recreates them)."""
+    """Drop every table, sequence and collation of the connection's schema (the restore
+    recreates them)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         tables = [row[0] for row in cursor.fetchall()]
@@ -301,6 +302,12 @@ def _clear_postgresql(connection) -> None:
         if sequences:
             quoted = ", ".join(connection.ops.quote_name(name) for name in sequences)
             cursor.execute(f"DROP SEQUENCE IF EXISTS {quoted} CASCADE")
+        # The collations migrations created (foreign_affairs/0008: `pinyin`): the dump has them.
+        cursor.execute(
+            "SELECT collname FROM pg_collation WHERE collnamespace = current_schema()::regnamespace"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP COLLATION IF EXISTS {connection.ops.quote_name(name)} CASCADE")
 
 
 def _load_database(using: str, path: Path) -> None:

@@ -20,7 +20,7 @@ from foreign_affairs.attachments import download_url
 from foreign_affairs.models import PersonalDataAccess
 from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
 from tests.exchanges.factories import PassportCustodyFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, body
 from tests.faculty.factories import ForeignTeacherFactory, IdentityDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_exports_do_not_carry_identifiers(client, list_name, factory, export_for
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    content = response.content
+    content = body(response)  # a CSV export is streamed
     if export_format == "xlsx":
         sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
         content = repr(list(sheet.iter_rows(values_only=True))).encode()
