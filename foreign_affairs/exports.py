@@ -56,17 +56,15 @@ class LabelMap:
         self.labels: dict | None = None
 
     def load(self):
+        from foreign_affairs.views.generic import display_name  # people by their full name
+
         if self.labels is None:
             pks = self.queryset.order_by().values(self.path)
             self.labels = {
-                obj.pk: _label(obj) for obj in self.related_model._base_manager.filter(pk__in=pks)
+                obj.pk: display_name(obj)
+                for obj in self.related_model._base_manager.filter(pk__in=pks)
             }
         return self.labels
-
-
-def _label(obj) -> str:
-    full_name = getattr(obj, "get_full_name", None)
-    return (full_name() if full_name else "") or str(obj)
 
 
 def _boolean(value):

@@ -9,9 +9,9 @@ line feed and the full-width forms ＝＋－＠ that some spreadsheet programs a
 with a leading single quote, so it shows as the text it is. Numbers, dates and booleans stay
 what they are: a negative amount is still a number in the cell.
 
-The writers: the list exports `?export=xlsx|csv` (`SafeTableExport`, used by
-`foreign_affairs.views.generic.ObjectListView`), the 统计报表 (`reports.xlsx`) and the import
-template (`foreign_affairs.imports.workbook`).
+The writers: the list exports `?export=xlsx|csv` (`foreign_affairs.exports`, from
+`foreign_affairs.views.generic.ObjectListView`), `SafeTableExport` for any django-tables2
+export, the 统计报表 (`reports.xlsx`) and the import template (`foreign_affairs.imports.workbook`).
 """
 
 import re

@@ -8,7 +8,7 @@ writing) plus ASCII, Latin-1, general and CJK punctuation, full-width forms and 
 character of the portal's own data, and writes the subsets under `PREPARED_FONTS_DIR`
 (default `var/fonts/`) with a manifest.
 
-`prepared_stylesheet(css)` then declares each subset with `@font-face` under its own family
+`write_pdf(html)` then declares each subset with `@font-face` under its own family
 name ("Prepared Noto Serif CJK SC") and lists it in every `font-family` right before the face it
 was cut from. A character the subset lacks (祎, 𠀀) falls through to the full face, so the text
 of the PDF is the same with or without prepared fonts; only the work to embed it shrinks.

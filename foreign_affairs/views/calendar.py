@@ -280,14 +280,15 @@ class MonthView(TemplateView):
             if day.month == first.month
             and (agenda_entries := [e for e in entries[day] if _starts_here(e, day, first)])
         ]
+        previous, following = _shift(first, -1), _shift(first, 1)
         return super().get_context_data(
             month=first,
             weekdays=[WEEKDAYS[n] for n in range(7)],
             grid=grid,
             agenda=agenda,
             # No arrow past the months the calendar shows (FIRST_YEAR … LAST_YEAR).
-            previous=_shift(first, -1) if _shift(first, -1).year >= FIRST_YEAR else None,
-            next=_shift(first, 1) if _shift(first, 1).year <= LAST_YEAR else None,
+            previous=previous if previous.year >= FIRST_YEAR else None,
+            next=following if following.year <= LAST_YEAR else None,
             this_month=today.replace(day=1),
             **kwargs,
         )
