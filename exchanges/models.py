@@ -108,6 +108,8 @@ class ExchangeProject(VersionedModel):
             ),
         ]
 
+    label_fields = ("name",)  # how a list export names it (foreign_affairs.exports)
+
     def __str__(self):
         return self.name
 

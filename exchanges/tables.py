@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
 from foreign_affairs.collation import pinyin_order
+from foreign_affairs.exports import from_instance
 from foreign_affairs.tables import FindingsColumn, ObjectTable
 
 
@@ -88,6 +89,13 @@ class VisitPlanLineTable(ObjectTable):
     visit_count = tables.Column(verbose_name=_("visits"))
     plan = tables.Column(verbose_name=_("annual plan"), accessor="plan_label", orderable=False)
     findings = FindingsColumn()
+    export_values = {
+        "destinations": (
+            ("destinations",),
+            from_instance(VisitPlanLine, ("destinations",), "destination_names"),
+        ),
+        "plan": (("destinations",), from_instance(VisitPlanLine, ("destinations",), "plan_label")),
+    }
 
     def order_description(self, queryset, is_descending):
         return pinyin_order(queryset, is_descending, "description")
@@ -128,6 +136,12 @@ class VisitTable(ObjectTable):
         verbose_name=_("countries/regions"), accessor="destination_names", orderable=False
     )
     findings = FindingsColumn()
+    export_values = {
+        "destinations": (
+            ("destinations",),
+            from_instance(Visit, ("destinations",), "destination_names"),
+        ),
+    }
 
     def bulk_findings(self, records):
         from exchanges.selectors import visits_findings

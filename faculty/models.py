@@ -1,6 +1,6 @@
 """Foreign teachers, their contracts, identity documents, qualification checks and incidents."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -130,9 +130,17 @@ class ForeignTeacher(VersionedModel):
             ),
         ]
 
+    # How a list export names a teacher from a values query (foreign_affairs.exports).
+    label_fields = ("given_name", "family_name", "chinese_name")
+
     def __str__(self):
-        full = f"{self.given_name} {self.family_name}"
-        return f"{full}（{self.chinese_name}）" if self.chinese_name else full
+        return self.label_from_values(self.given_name, self.family_name, self.chinese_name)
+
+    @staticmethod
+    def label_from_values(given_name: str, family_name: str, chinese_name: str) -> str:
+        """`Alice Smith（史爱丽）`, or `Alice Smith` without a Chinese name."""
+        full = f"{given_name} {family_name}"
+        return f"{full}（{chinese_name}）" if chinese_name else full
 
     def age_on(self, day: date) -> int | None:
         if not self.date_of_birth:
@@ -197,6 +205,19 @@ class Contract(VersionedModel):
 
     def __str__(self):
         return f"{self.teacher} {self.start_on:%Y-%m-%d}–{self.end_on:%Y-%m-%d}"
+
+    @classmethod
+    def state_expression(cls, on: date | None = None) -> models.Case:
+        """`state` in SQL, as of `on` (default today), for an annotation."""
+        return models.Case(
+            models.When(
+                status=cls.Status.SIGNED,
+                end_on__lt=on or timezone.localdate(),
+                then=models.Value(cls.Status.ENDED),
+            ),
+            default=models.F("status"),
+            output_field=models.CharField(),
+        )
 
     @property
     def state(self) -> str:
@@ -284,6 +305,21 @@ class IdentityDocument(VersionedModel):
 
     def __str__(self):
         return f"{self.teacher} · {self.get_kind_display()}"
+
+    @staticmethod
+    def expiry_state_expression(on: date | None = None) -> models.Case:
+        """`expiry_state` in SQL, as of `on` (default today), for an annotation."""
+        today = on or timezone.localdate()
+        return models.Case(
+            models.When(expires_on__isnull=True, then=models.Value("")),
+            models.When(expires_on__lt=today, then=models.Value("expired")),
+            models.When(
+                expires_on__lte=today + timedelta(days=EXPIRY_WARNING_DAYS),
+                then=models.Value("expiring"),
+            ),
+            default=models.Value("valid"),
+            output_field=models.CharField(),
+        )
 
     @property
     def expiry_state(self) -> str:

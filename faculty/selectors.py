@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -57,7 +58,7 @@ class TeacherFacts:
     def reference_date(self) -> date:
         return self.today
 
-    @property
+    @cached_property  # read by most rules: computed once per teacher
     def is_hmt(self) -> bool:
         return region_kind(self.nationality) == RegionKind.HMT
 

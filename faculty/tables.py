@@ -15,6 +15,7 @@ from faculty.models import (
 from faculty.rules import teacher_checklist
 from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
+from foreign_affairs.exports import from_instance
 from foreign_affairs.tables import ObjectTable
 
 EXPIRY_ROW_CLASSES = {"expired": "table-danger", "expiring": "table-warning"}
@@ -62,6 +63,11 @@ class ForeignTeacherTable(ObjectTable):
         )
         sequence = ("name", "legal_status", "category", *fields)
 
+    export_values = {
+        "name": (ForeignTeacher.label_fields, ForeignTeacher.label_from_values),
+        "category": (("nationality",), from_instance(ForeignTeacher, ("nationality",), "category")),
+    }
+
     def render_name(self, record):
         return str(record)
 
@@ -84,6 +90,7 @@ class ContractTable(ObjectTable):
     position = tables.Column(linkify=True)
     teacher = tables.Column(linkify=True)
     status = tables.Column(verbose_name=_("status"), accessor="state", order_by=("status",))
+    export_values = {"status": (("state_today",), Contract.Status)}  # annotated by the view
 
     def render_status(self, record):
         return record.get_state_display()
@@ -105,6 +112,8 @@ class IdentityDocumentTable(ObjectTable):
     expiry_state = tables.Column(
         verbose_name=_("expiry state"), accessor="expiry_state", orderable=False
     )
+
+    export_values = {"expiry_state": (("expiry_state_today",), EXPIRY_STATE_LABELS)}
 
     class Meta(ObjectTable.Meta):
         model = IdentityDocument

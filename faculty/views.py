@@ -183,6 +183,10 @@ class ContractListView(generic.ObjectListView):
     filterset_class = filters.ContractFilterSet
     table_class = tables.ContractTable
 
+    def get_queryset(self):
+        # Today's state, read per request, for the export (`ContractTable.export_values`).
+        return super().get_queryset().annotate(state_today=Contract.state_expression())
+
 
 class ContractView(generic.ObjectView):
     queryset = Contract.objects.select_related("teacher")
@@ -197,6 +201,11 @@ class IdentityDocumentListView(generic.ObjectListView):
     queryset = IdentityDocument.objects.select_related("teacher")
     filterset_class = filters.IdentityDocumentFilterSet
     table_class = tables.IdentityDocumentTable
+
+    def get_queryset(self):
+        # Today's expiry state, for the export (`IdentityDocumentTable.export_values`).
+        expression = IdentityDocument.expiry_state_expression()
+        return super().get_queryset().annotate(expiry_state_today=expression)
 
 
 class IdentityDocumentView(generic.ObjectView):

@@ -3,14 +3,24 @@
 django-tables2's export renders every cell through its column machinery (an inspected
 signature and often a template per cell): 3–6× slower than writing the same values (issue 12).
 Here each column of the list's table is compiled once into the database paths it needs and a
-converter (choices and booleans through a dict, a foreign key through one query for the labels
-of the records shown), and the rows come from one `values_list` query streamed in chunks.
-A column that needs the record itself (a model property, a table's `value_<name>`) is
-computed from the records, fetched in one more query in the same order, unless its table
-declares it as `export_values = {"name": (("path", ...), function)}`.
+converter, and the rows come from one `values_list` query streamed in chunks:
 
-The number of queries is fixed: one for the rows, one per related column, one for the
-records when a column needs them. Every header and cell goes through `safe_cell`.
+- a model field is read as it is; a text is made safe (`safe_cell`) only when it needs it;
+- choices, booleans, countries and the labels of an enumeration map through a dict built once
+  per column (a value that is not in it is written as it is);
+- a foreign key is read through the related model's `label_fields` joined in the same query
+  (its `__str__` is made of them: `label_from_values`), else through one query for the labels
+  of the records shown;
+- an annotation of the list's queryset (`with_state`, `last_interaction_on`) is a path too;
+- a table declares what a computed column reads and how it is made, as
+  `export_values = {"name": (("path", ...), function_or_choices)}`: the function is called
+  once per distinct tuple of values (a dict memo), a `models.Choices` class maps its labels;
+- a column that needs the record itself (a table's `value_<name>`) is computed from the
+  records, fetched in one more query in the same order.
+
+The number of queries is fixed: one for the rows, one per related column without
+`label_fields`, one for the records when a column needs them. Every header and cell is what
+`safe_cell` would make of it.
 """
 
 import codecs
@@ -18,7 +28,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -28,24 +38,37 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 from foreign_affairs.privacy import mask, personal_fields
-from foreign_affairs.spreadsheets import safe_cell, safe_row
+from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, safe_cell, safe_row
 
 CHUNK = 2000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
 
 
 @dataclass
 class ExportColumn:
     """One column of an export: its header, the values paths it reads, how to make the cell.
 
-    `convert` receives the values of `paths` (a tuple) — or, when `needs_record`, the record."""
+    `convert` receives the value of a single path, the tuple of values of several, or the
+    record when `needs_record`; None writes a single path's value as it is. `text` marks a
+    cell that may hold any text (made safe by `safe_text`); `datetime` one whose aware
+    datetimes are shown in local time."""
 
     name: str
     header: str
     paths: tuple[str, ...]
-    convert: Callable
+    convert: Callable | None = None
     needs_record: bool = False
     labels: "LabelMap | None" = None
+    text: bool = False
+    datetime: bool = False
+
+
+class Labels(dict):
+    """A dict of labels computed once per column; a value that is not in it stays itself."""
+
+    def __missing__(self, key):
+        return "" if key is None else key
 
 
 class LabelMap:
@@ -67,14 +90,30 @@ class LabelMap:
         return self.labels
 
 
-def _boolean(value):
-    if value is None:
-        return ""
-    return gettext("Yes") if value else gettext("No")
+def safe_text(value):
+    """`safe_cell` for a text cell, with the common case (nothing to change) kept fast."""
+    if not value or (value[0] not in _TRIGGERS and value.isprintable()):
+        return value
+    return safe_cell(value)
 
 
-def _plain(value):
-    return "" if value is None else value
+def _memo(function, arity: int):
+    """Call `function(value)` (or `function(*values)` for several paths) once per distinct
+    value or tuple of values."""
+    seen = {}
+
+    def convert(values):
+        try:
+            return seen[values]
+        except KeyError:
+            result = seen[values] = function(*values) if arity > 1 else function(values)
+            return result
+
+    return convert
+
+
+def _mapped(labels: dict):
+    return Labels(labels).__getitem__
 
 
 def _compile_field_path(model, accessor: str):
@@ -105,10 +144,74 @@ def _compile_field_path(model, accessor: str):
     return None
 
 
+def _declared_column(name, header, paths, how) -> ExportColumn:
+    paths = tuple(paths)
+    if isinstance(how, type) and issubclass(how, models.Choices):
+        return ExportColumn(name, header, paths, _mapped(dict(_labels(how.choices))))
+    if isinstance(how, dict):
+        return ExportColumn(name, header, paths, _mapped({k: str(v) for k, v in how.items()}))
+    return ExportColumn(name, header, paths, _memo(how, len(paths)), text=True)
+
+
+def from_instance(model, fields: tuple[str, ...], attribute: str) -> Callable:
+    """For `export_values`: the `attribute` (a property) of an unsaved `model` made of the
+    values of `fields` — the model's own rule, called once per distinct values."""
+
+    def value(*values):
+        result = getattr(model(**dict(zip(fields, values, strict=True))), attribute)
+        return yes_no(result) if isinstance(result, bool) else result
+
+    return value
+
+
+def yes_no(value) -> str:
+    """是/否 for a boolean cell, "" for None."""
+    return _boolean(value)
+
+
+def _labels(choices):
+    return [(key, str(label)) for key, label in choices]
+
+
+def _field_column(name, header, path, field, queryset) -> ExportColumn:
+    if field.is_relation:
+        related = field.related_model
+        label_fields = getattr(related, "label_fields", None)
+        if label_fields:
+            paths = tuple(f"{path}__{part}" for part in label_fields)
+            if len(paths) == 1:
+                return ExportColumn(name, header, paths, text=True)
+            return ExportColumn(
+                name, header, paths, _memo(related.label_from_values, len(paths)), text=True
+            )
+        labels = LabelMap(related, queryset, path)
+        return ExportColumn(
+            name,
+            header,
+            (path,),
+            lambda v, m=labels: "" if v is None else m.load().get(v, ""),
+            labels=labels,
+            text=True,
+        )
+    if hasattr(field, "countries"):
+        return ExportColumn(name, header, (path,), _mapped({k: str(n) for k, n in field.countries}))
+    if field.choices:
+        return ExportColumn(name, header, (path,), _mapped(dict(_labels(field.flatchoices))))
+    if isinstance(field, models.BooleanField):
+        return ExportColumn(
+            name, header, (path,), _mapped({True: gettext("Yes"), False: gettext("No")})
+        )
+    if isinstance(field, models.DateTimeField):
+        return ExportColumn(name, header, (path,), datetime=True)
+    text = isinstance(field, (models.CharField, models.TextField))
+    return ExportColumn(name, header, (path,), text=text)
+
+
 def export_columns(table, queryset, exclude=()) -> list[ExportColumn]:
     """Compile the exported columns of a bound django-tables2 `table` over `queryset`."""
     model = queryset.model
     declared = getattr(type(table), "export_values", {})
+    annotations = queryset.query.annotations
     masked = set(personal_fields(model))
     columns = []
     for bound in table.columns:
@@ -118,68 +221,80 @@ def export_columns(table, queryset, exclude=()) -> list[ExportColumn]:
         header = str(bound.verbose_name or bound.name)
         name = bound.name
         if name in declared:
-            paths, function = declared[name]
-            columns.append(ExportColumn(name, header, tuple(paths), lambda v, f=function: f(*v)))
+            columns.append(_declared_column(name, header, *declared[name]))
             continue
-        custom = hasattr(table, f"value_{name}") or hasattr(table, f"render_{name}")
-        compiled = None if custom else _compile_field_path(model, str(column.accessor or name))
+        if hasattr(table, f"value_{name}") or hasattr(table, f"render_{name}"):
+            columns.append(_record_column(table, name, header))
+            continue
+        accessor = str(column.accessor or name)
+        if accessor in annotations:
+            columns.append(ExportColumn(name, header, (accessor,), text=True))
+            continue
+        compiled = _compile_field_path(model, accessor)
         if compiled is None:
-            columns.append(
-                ExportColumn(name, header, (), _record_getter(table, name), needs_record=True)
-            )
+            columns.append(_record_column(table, name, header))
             continue
         path, field = compiled
         if name in masked or path in masked:
-            columns.append(ExportColumn(name, header, (path,), lambda v: mask(v[0])))
-        elif field.is_relation:
-            labels = LabelMap(field.related_model, queryset, path)
-            columns.append(
-                ExportColumn(
-                    name,
-                    header,
-                    (path,),
-                    lambda v, m=labels: "" if v[0] is None else m.load().get(v[0], ""),
-                    labels=labels,
-                )
-            )
-        elif hasattr(field, "countries"):
-            names = dict(field.countries)
-            columns.append(
-                ExportColumn(name, header, (path,), lambda v, n=names: str(n.get(v[0], v[0] or "")))
-            )
-        elif field.choices:
-            choices = {key: str(label) for key, label in field.flatchoices}
-            columns.append(
-                ExportColumn(name, header, (path,), lambda v, c=choices: c.get(v[0], v[0] or ""))
-            )
-        elif isinstance(field, models.BooleanField):
-            columns.append(ExportColumn(name, header, (path,), lambda v: _boolean(v[0])))
+            columns.append(ExportColumn(name, header, (path,), mask, text=True))
         else:
-            columns.append(ExportColumn(name, header, (path,), lambda v: _plain(v[0])))
+            columns.append(_field_column(name, header, path, field, queryset))
     return columns
+
+
+def _record_column(table, name, header) -> ExportColumn:
+    getter = _record_getter(table, name)
+    return ExportColumn(name, header, (), getter, needs_record=True, text=True)
 
 
 def _record_getter(table, name):
     """A cell computed by django-tables2 from the record (only for columns that need it)."""
     from django_tables2.rows import BoundRow
 
+    default = str(table.default)
+
     def value(record):
         cell = BoundRow(record, table=table).get_cell_value(name)
         if isinstance(cell, bool) or cell in ("True", "False"):  # a BooleanColumn's str()
             return _boolean(cell in (True, "True"))
-        return "" if cell is None or cell == table.default else cell
+        return "" if cell is None or cell == default else cell
 
     return value
 
 
-def export_rows(columns: list[ExportColumn], queryset) -> Iterator[list]:
-    """Yield each row's cells (not yet made safe), in the queryset's order."""
+def _boolean(value):
+    if value is None:
+        return ""
+    return gettext("Yes") if value else gettext("No")
+
+
+def _local_text(value):
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def _local_naive(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -> Iterator[list]:
+    """Yield each row's cells, made safe, in the queryset's order (a datetime through
+    `datetimes`; a date, a number or None as it is)."""
     paths = ["pk"]
-    slices = []
+    plan = []  # (start, end, convert, needs_record) per column
     for column in columns:
         start = len(paths)
         paths.extend(column.paths)
-        slices.append((start, len(paths)))
+        convert = column.convert
+        if column.text:
+            convert = _then_safe(convert)
+        elif column.datetime:
+            convert = _then(convert, datetimes)
+        plan.append((start, len(paths), convert, column.needs_record))
     for column in columns:
         if column.labels is not None:
             column.labels.load()
@@ -190,46 +305,69 @@ def export_rows(columns: list[ExportColumn], queryset) -> Iterator[list]:
     if "pk" not in ordering and "-pk" not in ordering:
         queryset = queryset.order_by(*ordering, "pk")
     values = queryset.values_list(*paths).iterator(chunk_size=CHUNK)
+    single = [(start, convert) for start, end, convert, _ in plan if end - start == 1]
+    if not needs_records and len(single) == len(plan):
+        # The common case: a comprehension over the row, a call only where a cell needs it.
+        for row in values:
+            yield [
+                row[start] if convert is None else convert(row[start]) for start, convert in single
+            ]
+        return
     records = queryset.iterator(chunk_size=CHUNK) if needs_records else None
     for row in values:
         record = next(records) if records is not None else None
-        cells = []
-        for column, (start, end) in zip(columns, slices, strict=True):
-            if column.needs_record:
-                cells.append(column.convert(record))
-            else:
-                cells.append(column.convert(row[start:end]))
-        yield cells
+        yield [
+            convert(record)
+            if needs_record
+            else (
+                (row[start] if convert is None else convert(row[start]))
+                if end - start == 1
+                else convert(row[start:end])
+            )
+            for start, end, convert, needs_record in plan
+        ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _then_safe(convert):
+    if convert is None:
+        return _safe_any
+    return lambda values: _safe_any(convert(values))
 
 
-def _csv_cell(value):
-    if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%Y-%m-%d %H:%M")
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _then(convert, after):
+    if convert is None:
+        return after
+    return lambda values: after(convert(values))
+
+
+def _safe_any(value):
+    if type(value) is str:
+        return safe_text(value)
+    return safe_cell(value)
 
 
 def csv_response(columns, queryset, filename: str) -> StreamingHttpResponse:
     """Stream the export as UTF-8 CSV with a BOM (Excel on a Chinese Windows reads GBK
-    without one)."""
-    writer = csv.writer(_Echo())
+    without one), `CHUNK` rows a piece."""
 
-    def lines():
-        yield codecs.BOM_UTF8.decode() + writer.writerow(safe_row(c.header for c in columns))
-        for cells in export_rows(columns, queryset):
-            yield writer.writerow(safe_row(_csv_cell(cell) for cell in cells))
+    def pieces():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write(codecs.BOM_UTF8.decode())
+        writer.writerow(safe_row(c.header for c in columns))
+        batch = []
+        for cells in export_rows(columns, queryset, datetimes=_local_text):
+            batch.append(cells)
+            if len(batch) == CHUNK:
+                writer.writerows(batch)
+                batch.clear()
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue()
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -250,18 +388,12 @@ def xlsx_response(columns, queryset, filename: str, title: str = "") -> HttpResp
         header.append(cell)
     sheet.append(header)
     for cells in export_rows(columns, queryset):
-        sheet.append([_xlsx_cell(safe_cell(cell)) for cell in cells])
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def _xlsx_cell(value):
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
 
 
 def _sheet_title(title: str) -> str:

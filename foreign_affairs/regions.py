@@ -10,6 +10,7 @@ with its source and as-of date, in `data/regions.toml`; `settings.BELT_AND_ROAD_
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -109,26 +110,34 @@ def city_regex(cities) -> str:
     return rf"^\s*({names})\s*({_spaced('市')}|{_spaced('city')}|{_spaced('shi')})?\s*$"
 
 
-def _setting(name: str, default: frozenset[str]) -> frozenset[str]:
+# (setting name) -> (the setting's value object, the set made of it): a list is built once
+# per value of its setting, also when a test overrides it.
+_built: dict[str, tuple[object, frozenset[str]]] = {}
+
+
+def _setting(name: str, default: frozenset[str], key: Callable[[str], str]) -> frozenset[str]:
     value = getattr(settings, name, None)
-    return default if value is None else frozenset(value)
+    built = _built.get(name)
+    if built is not None and built[0] is value:
+        return built[1]
+    result = frozenset(key(item) for item in (default if value is None else value))
+    _built[name] = (value, result)
+    return result
 
 
 def belt_and_road_countries() -> frozenset[str]:
     """Return the Belt-and-Road country codes (settings.BELT_AND_ROAD_COUNTRIES if set)."""
-    return frozenset(c.upper() for c in _setting("BELT_AND_ROAD_COUNTRIES", BELT_AND_ROAD))
+    return _setting("BELT_AND_ROAD_COUNTRIES", BELT_AND_ROAD, str.upper)
 
 
 def greater_bay_area_cities() -> frozenset[str]:
     """Return the Greater-Bay-Area city keys (settings.GREATER_BAY_AREA_CITIES if set)."""
-    return frozenset(
-        city_key(c) for c in _setting("GREATER_BAY_AREA_CITIES", GREATER_BAY_AREA_CITIES)
-    )
+    return _setting("GREATER_BAY_AREA_CITIES", GREATER_BAY_AREA_CITIES, city_key)
 
 
 def hong_kong_macau_taiwan() -> frozenset[str]:
     """Return the 港澳台 codes (settings.HONG_KONG_MACAU_TAIWAN if set)."""
-    return frozenset(c.upper() for c in _setting("HONG_KONG_MACAU_TAIWAN", HONG_KONG_MACAU_TAIWAN))
+    return _setting("HONG_KONG_MACAU_TAIWAN", HONG_KONG_MACAU_TAIWAN, str.upper)
 
 
 def region_sources() -> list[tuple[str, Source]]:

@@ -68,6 +68,8 @@ class Institution(VersionedModel):
             ),
         ]
 
+    label_fields = ("name_zh",)  # how a list export names it (foreign_affairs.exports)
+
     def __str__(self):
         return self.name_zh
 

@@ -4,6 +4,8 @@ from django.utils.translation import pgettext_lazy
 
 from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
+from foreign_affairs.exports import yes_no
+from foreign_affairs.regions import is_belt_and_road, is_greater_bay_area, region_kind
 from foreign_affairs.tables import ObjectTable
 from partners.models import Agreement, Contact, Institution, Interaction
 
@@ -29,6 +31,15 @@ class InstitutionTable(ObjectTable):
         orderable=False,
     )
     last_interaction_on = tables.DateColumn(verbose_name=_("last interaction"))
+    # Exports read the country code and compute each label once (foreign_affairs.exports).
+    export_values = {
+        "region": (("country",), lambda code: str(region_kind(code).label)),
+        "belt_and_road": (("country",), lambda code: yes_no(is_belt_and_road(code))),
+        "greater_bay_area": (
+            ("country", "city"),
+            lambda code, city: yes_no(is_greater_bay_area(code, city)),
+        ),
+    }
 
     def order_name_zh(self, queryset, is_descending):
         return pinyin_order(queryset, is_descending, "name_zh")
@@ -57,6 +68,7 @@ class AgreementTable(ObjectTable):
     title = tables.Column(linkify=True)
     institution = tables.Column(linkify=True)
     status = tables.Column(verbose_name=_("status"), accessor="state", order_by=("state",))
+    export_values = {"status": (("state",), Agreement.State)}  # the `with_state` annotation
 
     def render_status(self, record):
         return record.get_state_display()

@@ -134,3 +134,46 @@ def test_a_signed_contract_past_its_end_shows_as_ended():
         status=Contract.Status.SIGNED, start_on=today - timedelta(days=400), end_on=today
     )
     assert (ended.state, running.state) == (Contract.Status.ENDED, Contract.Status.SIGNED)
+
+
+def test_the_sql_expiry_state_is_the_property_at_every_boundary():
+    """`IdentityDocument.expiry_state_expression` (list exports) gives what `expiry_state`
+    (pages) gives: expired before today, expiring up to 90 days ahead, valid from day 91."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    days = [None, -1, 0, 1, 89, 90, 91, 400]
+    documents = [
+        IdentityDocumentFactory(expires_on=None if d is None else today + timedelta(days=d))
+        for d in days
+    ]
+    annotated = dict(
+        IdentityDocument.objects.annotate(
+            state=IdentityDocument.expiry_state_expression()
+        ).values_list("pk", "state")
+    )
+    expected = ["", "expired", "expiring", "expiring", "expiring", "expiring", "valid", "valid"]
+    assert [document.expiry_state for document in documents] == expected
+    assert [annotated[document.pk] for document in documents] == expected
+
+
+def test_the_sql_contract_state_is_the_property_at_the_end_date():
+    """A signed contract has ended the day after its end date, in SQL as on the page."""
+    from django.utils import timezone
+
+    from faculty.models import Contract
+
+    today = timezone.localdate()
+    contracts = [
+        ContractFactory(status=status, start_on=today - timedelta(days=400), end_on=end)
+        for status in (Contract.Status.SIGNED, Contract.Status.DRAFT, Contract.Status.TERMINATED)
+        for end in (today - timedelta(days=1), today, today + timedelta(days=1))
+    ]
+    annotated = dict(
+        Contract.objects.annotate(state=Contract.state_expression()).values_list("pk", "state")
+    )
+    assert [annotated[contract.pk] for contract in contracts] == [
+        contract.state for contract in contracts
+    ]
+    assert contracts[0].state == Contract.Status.ENDED
+    assert contracts[1].state == contracts[2].state == Contract.Status.SIGNED
