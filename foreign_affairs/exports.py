@@ -38,7 +38,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
 from foreign_affairs.privacy import mask, personal_fields
-from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, safe_cell, safe_row
+from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, PLAIN_VALUES, safe_cell, safe_row
 
 CHUNK = 2000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +51,7 @@ class ExportColumn:
 
     `convert` receives the value of a single path, the tuple of values of several, or the
     record when `needs_record`; None writes a single path's value as it is. `text` marks a
-    cell that may hold any text (made safe by `safe_text`); `datetime` one whose aware
+    cell that may hold any text (made what `safe_cell` makes of it); `datetime` one whose aware
     datetimes are shown in local time."""
 
     name: str
@@ -88,13 +88,6 @@ class LabelMap:
                 for obj in self.related_model._base_manager.filter(pk__in=pks)
             }
         return self.labels
-
-
-def safe_text(value):
-    """`safe_cell` for a text cell, with the common case (nothing to change) kept fast."""
-    if not value or (value[0] not in _TRIGGERS and value.isprintable()):
-        return value
-    return safe_cell(value)
 
 
 def _memo(function, arity: int):
@@ -285,19 +278,15 @@ def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -
     """Yield each row's cells, made safe, in the queryset's order (a datetime through
     `datetimes`; a date, a number or None as it is)."""
     paths = ["pk"]
-    plan = []  # (start, end, convert, needs_record) per column
+    spans = []
     for column in columns:
         start = len(paths)
         paths.extend(column.paths)
-        convert = column.convert
-        if column.text:
-            convert = _then_safe(convert)
-        elif column.datetime:
-            convert = _then(convert, datetimes)
-        plan.append((start, len(paths), convert, column.needs_record))
+        spans.append((start, len(paths)))
     for column in columns:
         if column.labels is not None:
             column.labels.load()
+    make_row = _row_function(columns, spans, datetimes)
     needs_records = any(column.needs_record for column in columns)
     # The rows and the records are read by two queries: a total order (pk breaks ties)
     # makes them line up.
@@ -305,45 +294,48 @@ def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -
     if "pk" not in ordering and "-pk" not in ordering:
         queryset = queryset.order_by(*ordering, "pk")
     values = queryset.values_list(*paths).iterator(chunk_size=CHUNK)
-    single = [(start, convert) for start, end, convert, _ in plan if end - start == 1]
-    if not needs_records and len(single) == len(plan):
-        # The common case: a comprehension over the row, a call only where a cell needs it.
+    if not needs_records:
         for row in values:
-            yield [
-                row[start] if convert is None else convert(row[start]) for start, convert in single
-            ]
+            yield make_row(row, None)
         return
-    records = queryset.iterator(chunk_size=CHUNK) if needs_records else None
+    records = queryset.iterator(chunk_size=CHUNK)
     for row in values:
-        record = next(records) if records is not None else None
-        yield [
-            convert(record)
-            if needs_record
-            else (
-                (row[start] if convert is None else convert(row[start]))
-                if end - start == 1
-                else convert(row[start:end])
+        yield make_row(row, next(records))
+
+
+def _row_function(columns, spans, datetimes) -> Callable:
+    """Compile `make_row(row, record) -> cells` for these columns, as `collections.namedtuple`
+    compiles its class: one list display with every cell's expression inlined (a cell is
+    read, converted where it must be, and a text made safe without a call unless it starts
+    with a formula trigger or holds a character that is not printable). 10k rows of 8
+    columns: a few ms instead of 80,000 calls."""
+    namespace = {
+        "S": safe_cell,
+        "T": _TRIGGERS,
+        "P": frozenset(PLAIN_VALUES) | {type(None)},
+        "D": datetimes,
+        "str": str,
+    }
+    cells = []
+    for index, (column, (start, end)) in enumerate(zip(columns, spans, strict=True)):
+        if column.needs_record:
+            value = "record"
+        else:
+            value = f"row[{start}]" if end - start == 1 else f"row[{start}:{end}]"
+        if column.convert is not None:
+            namespace[f"c{index}"] = column.convert
+            value = f"c{index}({value})"
+        if column.text:
+            value = (
+                f"(v if (v := {value}).__class__ in P or (v.__class__ is str and "
+                f"(not v or (v[0] not in T and v.isprintable()))) else S(v))"
             )
-            for start, end, convert, needs_record in plan
-        ]
-
-
-def _then_safe(convert):
-    if convert is None:
-        return _safe_any
-    return lambda values: _safe_any(convert(values))
-
-
-def _then(convert, after):
-    if convert is None:
-        return after
-    return lambda values: after(convert(values))
-
-
-def _safe_any(value):
-    if type(value) is str:
-        return safe_text(value)
-    return safe_cell(value)
+        elif column.datetime:
+            value = f"D({value})"
+        cells.append(value)
+    source = "def make_row(row, record):\n    return [" + ", ".join(cells) + "]\n"
+    exec(compile(source, "<foreign_affairs.exports row>", "exec"), namespace)  # noqa: S102
+    return namespace["make_row"]
 
 
 def csv_response(columns, queryset, filename: str) -> StreamingHttpResponse:
