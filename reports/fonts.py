@@ -91,9 +91,10 @@ def data_characters() -> set[str]:
     """Return the characters of the portal's own text: reports, names, the school's name.
 
     Read from every CharField and TextField of the domain apps' models, one values query per
-    model (`iterator()`, so a large table is streamed)."""
+    model (`iterator()`, so a large table is streamed); a database without the tables yet
+    gives none."""
     from django.apps import apps
-    from django.db import models
+    from django.db import DatabaseError, models
 
     from foreign_affairs.roles import DOMAIN_APPS
 
@@ -108,10 +109,13 @@ def data_characters() -> set[str]:
         ]
         if not names:
             continue
-        for row in model._base_manager.values_list(*names).iterator(chunk_size=2000):
-            for value in row:
-                if value:
-                    chars.update(value)
+        try:
+            for row in model._base_manager.values_list(*names).iterator(chunk_size=2000):
+                for value in row:
+                    if value:
+                        chars.update(value)
+        except DatabaseError:  # a database not migrated yet: GB 2312 and what was read
+            return chars
     return chars
 
 

@@ -20,8 +20,9 @@ Run from the repository root (`make bench` runs it after bench_report.py):
    goes first, so a busy machine slows both alike; the table shows medians.
 3. Exports: `?export=csv` and `?export=xlsx` of every list (all rows), beside a bare export of
    the same cells: one `values_list` query over the model's columns the table shows, in the
-   model's own order (an export is sorted as its list), then the portal's own cells written by `csv.writer` or an openpyxl write-only workbook (an export
-   takes seconds: its first request counts as one of its `--export-runs`).
+   model's own order (an export is sorted as its list), then the portal's own cells written
+   by `csv.writer` or an openpyxl write-only workbook (an export takes seconds: its first
+   request counts as one of its `--export-runs`).
 4. Optionally (`--gunicorn`), the throughput of the dashboard under gunicorn (2 workers, 4
    connections, cached) against a logged-in hello-world view (tests/bench/bench_urls.py).
 5. Appends the PDF comparison of bench_report.py (its output, `--report-output FILE`, or it is
