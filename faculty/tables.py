@@ -12,10 +12,11 @@ from faculty.models import (
     QualificationCheck,
     TeacherChange,
 )
-from faculty.rules import teacher_checklist
+from faculty.rules import checklist_of, teacher_checklist
+from faculty.selectors import teacher_facts_by_pk
 from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
-from foreign_affairs.exports import from_instance
+from foreign_affairs.exports import Bulk, from_instance
 from foreign_affairs.tables import ObjectTable
 
 EXPIRY_ROW_CLASSES = {"expired": "table-danger", "expiring": "table-warning"}
@@ -25,6 +26,14 @@ def legal_status_text(checklist) -> str:
     """Return the worst state of a checklist and how many items are not in order."""
     label = checklist.worst_label
     return f"{label}（{checklist.open_count}）" if checklist.open_count else label
+
+
+def legal_status_texts(teachers) -> dict[int, str]:
+    """{pk: legal status text} of every teacher of a queryset, in three queries."""
+    return {
+        pk: legal_status_text(checklist_of(facts))
+        for pk, facts in teacher_facts_by_pk(teachers).items()
+    }
 
 
 class ForeignTeacherTable(ObjectTable):
@@ -66,6 +75,7 @@ class ForeignTeacherTable(ObjectTable):
     export_values = {
         "name": (ForeignTeacher.label_fields, ForeignTeacher.label_from_values),
         "category": (("nationality",), from_instance(ForeignTeacher, ("nationality",), "category")),
+        "legal_status": ((), Bulk(legal_status_texts)),
     }
 
     def render_name(self, record):

@@ -27,7 +27,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
@@ -62,6 +62,15 @@ class ExportColumn:
     labels: "LabelMap | None" = None
     text: bool = False
     datetime: bool = False
+    bulk: Callable | None = None  # queryset -> {pk: cell}, called once (`Bulk`)
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """For `export_values`: a column computed for every exported row at once,
+    `function(queryset) -> {pk: cell}` in a fixed number of queries (a rule engine's verdict)."""
+
+    function: Callable
 
 
 class Labels(dict):
@@ -139,6 +148,8 @@ def _compile_field_path(model, accessor: str):
 
 def _declared_column(name, header, paths, how) -> ExportColumn:
     paths = tuple(paths)
+    if isinstance(how, Bulk):
+        return ExportColumn(name, header, ("pk",), text=True, bulk=how.function)
     if isinstance(how, type) and issubclass(how, models.Choices):
         return ExportColumn(name, header, paths, _mapped(dict(_labels(how.choices))))
     if isinstance(how, dict):
@@ -283,9 +294,12 @@ def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -
         start = len(paths)
         paths.extend(column.paths)
         spans.append((start, len(paths)))
-    for column in columns:
+    for index, column in enumerate(columns):
         if column.labels is not None:
             column.labels.load()
+        if column.bulk is not None:
+            cells = Labels(column.bulk(queryset))
+            columns[index] = replace(column, convert=cells.__getitem__, bulk=None)
     make_row = _row_function(columns, spans, datetimes)
     needs_records = any(column.needs_record for column in columns)
     # The rows and the records are read by two queries: a total order (pk breaks ties)
