@@ -36,12 +36,14 @@ check: install
 	DEBUG=True $(BIN)/python manage.py check --fail-level ERROR
 	DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The PDF against bare WeasyPrint, then every page against the admin at BENCH_ROWS rows on
-# PostgreSQL (BENCH_DATABASE_URL, created afresh); the table goes to var/bench.md.
+# The report's fonts prepared (as a deployment does: reports/fonts.py), the PDF against bare
+# WeasyPrint, then every page against the admin at BENCH_ROWS rows on PostgreSQL
+# (BENCH_DATABASE_URL, created afresh); the table goes to var/bench.md.
 BENCH_ROWS ?= 10000
 BENCH_ARGS ?= --gunicorn 10
 bench: install system-deps
 	mkdir -p var
+	DEBUG=True $(BIN)/python manage.py prepare_fonts
 	DEBUG=True $(BIN)/python tests/bench/bench_report.py | tee var/bench-report.txt
 	$(BIN)/python tests/bench/bench_pages.py --rows $(BENCH_ROWS) --report-output var/bench-report.txt $(BENCH_ARGS)
 

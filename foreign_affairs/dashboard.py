@@ -6,18 +6,32 @@ version of every kind of record the panel shows. Saving, deleting or relinking a
 domain app (workflow steps save too) bumps its kind's version, so the next dashboard renders
 that panel anew; the stale entries expire on their own. Loaded by the registries'
 autodiscovery (`ForeignAffairsConfig.ready`), so the receivers are connected before any write.
+
+The versions are the portal's data generations: other caches of what records show key on
+them too (`versions(labels)`: the report's draft PDF, reports.output). A version is bumped
+when the record is written and again when its transaction commits, so a page rendered in
+between from the rows as they were before (other connections see no uncommitted row) is not
+kept under the new version. Writes that skip `save()` and `delete()` (`update()`,
+`bulk_create()`: data migrations, `seed_bench`) send no signal: clear the cache after them.
+
+The user's calendar address (`CalendarToken`, shown by the dashboard's "subscribe" panel) is
+made when they log in, so a dashboard only reads it: the same queries on the first visit as
+on every later one.
 """
 
 import hashlib
 import time
 from collections.abc import Callable, Iterable
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from foreign_affairs.models import CalendarToken
 from foreign_affairs.roles import DOMAIN_APPS
 
 PANEL_SECONDS = 60 * 60  # a safety net: every change that matters bumps a version anyway
@@ -46,6 +60,14 @@ def bump(label: str) -> None:
         cache.incr(version_key(label))
     except ValueError:  # not in the cache: any new value differs from the panels' keys
         cache.set(version_key(label), time.time_ns(), None)
+
+
+def bump_now_and_at_commit(label: str) -> None:
+    """Bump `label` now (this connection sees the change at once) and once more when the
+    transaction commits (immediately outside one): what another request rendered in between
+    from the committed rows is stale by then."""
+    bump(label)
+    transaction.on_commit(lambda: bump(label))
 
 
 def permissions_digest(user) -> str:
@@ -99,7 +121,7 @@ def _label(model) -> str | None:
 def _record_changed(sender, **kwargs):
     label = _label(sender)
     if label:
-        bump(label)
+        bump_now_and_at_commit(label)
 
 
 @receiver(m2m_changed, dispatch_uid="dashboard_relinked")
@@ -109,4 +131,10 @@ def _links_changed(sender, instance, action, model, **kwargs):
     for changed in (type(instance), model):
         label = _label(changed)
         if label:
-            bump(label)
+            bump_now_and_at_commit(label)
+
+
+@receiver(user_logged_in, dispatch_uid="dashboard_feed_at_login")
+def _feed_at_login(sender, user, **kwargs):
+    """Make the user's calendar address when they log in (a read after the first login)."""
+    CalendarToken.feed_for(user)

@@ -16,11 +16,11 @@ from django.utils.formats import date_format
 
 from exchanges.models import PassportCustody, Visit
 from faculty.models import IdentityDocument
-from foreign_affairs.dashboard import panel_key
-from foreign_affairs.models import StateChange
+from foreign_affairs.dashboard import panel_key, versions
+from foreign_affairs.models import CalendarToken, InboxItem, StateChange
 from foreign_affairs.registry import deadline_sources
 from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
-from foreign_affairs.selectors import overdue_days, recent_changes
+from foreign_affairs.selectors import deadline_sources_for, overdue_days, recent_changes
 from tests.exchanges.factories import PassportCustodyFactory, VisitFactory
 from tests.factories import UserFactory
 from tests.faculty.factories import (
@@ -284,25 +284,72 @@ def _queries(client) -> int:
     return len(queries)
 
 
-def test_the_dashboard_costs_the_same_queries_at_10_and_200_rows(client, today):
-    roles = [user_in(role) for role in (OFFICE_STAFF, LEADERSHIP, LIAISON)]
+def _waiting_for(user, count: int):
+    """`count` open inbox items for `user` (the "waiting for you" panel)."""
+    from tests.partners.factories import InstitutionFactory
+
+    record = InstitutionFactory()
+    for n in range(count):
+        InboxItem.objects.create(
+            content_object=record,
+            recipient=user,
+            object_repr=f"待办{n}",
+            url="/",
+            task="审阅",
+            actor=UserFactory(),
+        )
+
+
+def test_the_dashboard_costs_the_same_queries_with_no_10_and_200_rows(client, today):
+    """Issue 12: a fixed query count whatever the data. Counted from each role's first visit
+    to an empty portal (every panel empty: no deadline of any kind, nothing waiting, no
+    change), then with 10 and 200 records of every kind, where every panel kind has items."""
+    roles = (OFFICE_STAFF, LEADERSHIP, LIAISON)
+    for role in roles:  # the process's own caches (content types …) filled first
+        client.force_login(user_in(role))
+        client.get("/")
+    roles = [user_in(role) for role in roles]
+    empty = {}
     for user in roles:
-        client.force_login(user)
-        client.get("/")  # the feed address is made on the first visit
+        client.force_login(user)  # the feed address is made here, at login
+        empty[user.pk] = _queries(client)  # the first visit
+        cache.clear()
+        response = client.get("/")
+        assert not response.context["rows"] and not response.context["groups"]
+        assert not response.context["waiting"] and not response.context["changes"]
     _fill(0, 10, today)
-    few = {}
     for user in roles:
         client.force_login(user)
-        few[user.pk] = _queries(client)
+        assert _queries(client) == empty[user.pk], user.groups.get().name
     _fill(10, 200, today)
     for user in roles:
+        _waiting_for(user, 12)
+    for user in roles:
         client.force_login(user)
+        cache.clear()
         response = client.get("/")
-        assert len(response.context["rows"]) <= 5 * len(MAKERS)  # the most urgent 5 per kind
-        assert _queries(client) == few[user.pk], user.groups.get().name
+        context = response.context
+        assert len(context["rows"]) <= 5 * len(MAKERS)  # the most urgent 5 per kind
+        # Every panel kind has items: each kind of deadline the role sees, what waits for
+        # the user, recent changes, the counts.
+        seen = {source.key for source in deadline_sources_for(user)}
+        assert seen and {group.source.key for group in context["groups"]} == seen
+        assert all(group.items for group in context["groups"])
+        assert len(context["waiting"]) == 10 and context["changes"] and context["counts"]
+        assert _queries(client) == empty[user.pk], user.groups.get().name
         with CaptureQueriesContext(connection) as cached:
             client.get("/")
-        assert len(cached) < few[user.pk]  # the panels come from the cache
+        assert len(cached) < empty[user.pk]  # the panels come from the cache
+
+
+def test_the_feed_address_is_made_at_login_and_the_dashboard_only_reads_it(client):
+    user = user_in(OFFICE_STAFF)
+    client.force_login(user)
+    assert CalendarToken.objects.filter(user=user).exists()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    feed = [query["sql"] for query in queries if "calendartoken" in query["sql"]]
+    assert len(feed) == 1 and feed[0].startswith("SELECT")
 
 
 # --- the cache -------------------------------------------------------------------------------
@@ -417,3 +464,15 @@ def test_the_month_link_and_the_subscribe_button_are_on_the_dashboard(client, st
     html = client.get("/", **ZH).content.decode()
     assert f'href="{reverse("calendar_month")}"' in html
     assert 'id="subscribe-button"' in html
+
+
+def test_a_change_bumps_its_kind_again_when_it_commits(
+    any_cache, django_capture_on_commit_callbacks
+):
+    """A panel (or a draft PDF) rendered by another request between the write and the commit
+    read the rows as they were: the version moves on once more at the commit."""
+    before = versions(["reports.submission"])
+    with django_capture_on_commit_callbacks(execute=True):
+        SubmissionFactory()
+        during = versions(["reports.submission"])
+    assert before != during != versions(["reports.submission"])

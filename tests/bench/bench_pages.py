@@ -888,12 +888,13 @@ def main() -> None:
                     fixed if dashboard_small is not None else None,
                 )
             )
-        sizes = [c for c in cases if c.portal.size]
+        # HTML pages: the draft report PDF's size is in its row, not held to this goal.
+        sizes = [c for c in cases if c.portal.size and c.goal != "draft"]
         largest = max(sizes, key=lambda c: c.portal.size) if sizes else None
         if largest:
             summary.append(
                 (
-                    "every page ≤ 150 KB",
+                    "every HTML page ≤ 150 KB (PDFs apart: their size is in the table)",
                     f"largest {largest.portal.size / 1024:,.0f} KB ({largest.label})",
                     largest.portal.size / 1024 <= PAGE_KB,
                 )
