@@ -17,17 +17,33 @@ kept under the new version. Writes that skip `save()` and `delete()` (`update()`
 The user's calendar address (`CalendarToken`, shown by the dashboard's "subscribe" panel) is
 made when they log in, so a dashboard only reads it: the same queries on the first visit as
 on every later one.
+
+The whole page is cached too (`cached_page`), per user, keyed by the versions of every kind
+of record it shows, the version of the users, groups and permissions (`AUTH_LABEL`: the
+navbar's name, roles and menus, the actors' names; bumped by any write to them but a login's
+`last_login`), the language, time zone, date, address and the templates (`page_stamp`). An
+unchanged dashboard is then two cache reads and no query beyond the session and the user.
+Per request, the cached HTML gets the request's CSRF token (a masked token is valid only
+for its own secret); a request with messages to show, or with a query string, is rendered
+as before (its panels from the cache) and not kept.
 """
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
@@ -36,6 +52,12 @@ from foreign_affairs.roles import DOMAIN_APPS
 
 PANEL_SECONDS = 60 * 60  # a safety net: every change that matters bumps a version anyway
 WATCHED_APPS = {*DOMAIN_APPS, "foreign_affairs"}  # foreign_affairs: workflow state changes
+# The version of who sees what and by which name: users, groups, permissions and their links.
+AUTH_LABEL = "auth"
+AUTH_MODELS = {settings.AUTH_USER_MODEL.lower(), "auth.group", "auth.permission"}
+# Where a cached page gets the request's CSRF token: no escaped text (a record's name) can
+# contain it, as escaping turns "<" into "&lt;".
+CSRF_SLOT = mark_safe("<csrf-token-slot>")  # noqa: S308
 
 
 def version_key(label: str) -> str:
@@ -109,17 +131,100 @@ def cached_panel(user, name: str, labels: Iterable[str], render: Callable[[], st
     return mark_safe(html)  # noqa: S308
 
 
+@functools.cache
+def page_stamp() -> str:
+    """Return a digest of the templates and of the settings every page shows (read once per
+    process, 16 hex digits): a page cached in a shared cache (Redis) before a deployment is
+    not served after it."""
+    digest = hashlib.sha256(f"{settings.SCHOOL_NAME}\x00{settings.STATIC_URL}\x00".encode())
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for file in sorted(Path(folder).rglob("*")):
+            if file.is_file():
+                digest.update(f"{file.relative_to(folder)}\x00".encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def page_key(request: HttpRequest, name: str, labels: Iterable[str]) -> str:
+    """Return the cache key of the page `name` as `request` would render it now: the user,
+    the versions of `labels` and of the users, groups and permissions (`AUTH_LABEL`, read in
+    the same cache round trip), the language, time zone, today's date, the page's absolute
+    address and the templates."""
+    current = versions([*labels, AUTH_LABEL])
+    parts = (
+        sorted(current.items()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        request.build_absolute_uri(),
+        page_stamp(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"dashboard:page:{name}:{request.user.pk}:{digest}"
+
+
+def cached_page(
+    request: HttpRequest,
+    name: str,
+    labels: Iterable[str],
+    render: Callable[[str | None], tuple[HttpResponse, datetime | None]],
+) -> HttpResponse:
+    """Return the page `name` of `request.user` from the cache, or `render` it and keep it.
+
+    `labels`: every kind of record the page shows (`AUTH_LABEL` is added). `render(csrf)`
+    returns the response, rendered, and when what it shows goes stale by the clock alone (None:
+    only at midnight, or when a record changes); `csrf` is the value to render as the CSRF
+    token (`CSRF_SLOT`, replaced by the request's token on every response), or None for a
+    page that is not kept: a request with a query string, or with messages to show (they
+    show once, on this page).
+    """
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.META.get("QUERY_STRING")
+        or not request.user.is_authenticated
+        or len(messages.get_messages(request))  # counts them: they stay to show
+    ):
+        return render(None)[0]
+    key = page_key(request, name, labels)
+    entry = cache.get(key)
+    now = timezone.now()
+    if entry is not None and (entry["until"] is None or now.timestamp() < entry["until"]):
+        return HttpResponse(entry["html"].replace(CSRF_SLOT, get_token(request)))
+    response, until = render(CSRF_SLOT)  # rendered
+    html = response.content.decode()
+    seconds = PANEL_SECONDS
+    if until is not None:
+        seconds = min(seconds, (until - now).total_seconds())
+    if response.status_code == 200 and seconds > 0:
+        entry = {"html": html, "until": until.timestamp() if until else None}
+        cache.set(key, entry, seconds)
+    response.content = html.replace(CSRF_SLOT, get_token(request))
+    return response
+
+
 def _label(model) -> str | None:
     opts = model._meta
+    if opts.label_lower in AUTH_MODELS:
+        return AUTH_LABEL
     if opts.app_label not in WATCHED_APPS or model.__name__.startswith("Historical"):
         return None
     return opts.label_lower
 
 
+def records_changed(model) -> None:
+    """Mark what shows records of `model` as stale after a write that sends no signal
+    (`QuerySet.update()`, `bulk_create()`)."""
+    label = _label(model)
+    if label:
+        bump_now_and_at_commit(label)
+
+
 @receiver(post_save, dispatch_uid="dashboard_saved")
 @receiver(post_delete, dispatch_uid="dashboard_deleted")
-def _record_changed(sender, **kwargs):
+def _record_changed(sender, update_fields=None, **kwargs):
     label = _label(sender)
+    if label == AUTH_LABEL and update_fields and set(update_fields) <= {"last_login"}:
+        return  # a login: nothing a page shows
     if label:
         bump_now_and_at_commit(label)
 
@@ -128,10 +233,8 @@ def _record_changed(sender, **kwargs):
 def _links_changed(sender, instance, action, model, **kwargs):
     if not action.startswith("post_"):
         return
-    for changed in (type(instance), model):
-        label = _label(changed)
-        if label:
-            bump_now_and_at_commit(label)
+    for label in {_label(type(instance)), _label(model)} - {None}:
+        bump_now_and_at_commit(label)
 
 
 @receiver(user_logged_in, dispatch_uid="dashboard_feed_at_login")

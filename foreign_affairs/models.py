@@ -218,9 +218,16 @@ class InboxQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=True)
 
     def close(self) -> int:
+        """Close the items; return how many were open. An update sends no signal: the
+        dashboard (what waits for the user, the inbox count) is told here."""
         from django.utils import timezone
 
-        return self.update(closed_at=timezone.now())
+        from foreign_affairs.dashboard import records_changed
+
+        closed = self.update(closed_at=timezone.now())
+        if closed:
+            records_changed(self.model)
+        return closed
 
 
 class InboxItem(RecordLink):
@@ -361,10 +368,10 @@ class CalendarToken(models.Model):
     def issue(cls, user) -> str:
         """Give `user` a new address, turning the old one off; return its key."""
         row, created = cls.objects.get_or_create(user=user)
-        if not created:
-            cls.objects.filter(pk=row.pk).update(
-                generation=F("generation") + 1, created_at=timezone.now()
-            )
+        if not created:  # counted up in SQL; saved, so the dashboard's cache hears of it
+            row.generation = F("generation") + 1
+            row.created_at = timezone.now()
+            row.save(update_fields=["generation", "created_at"])
             row.refresh_from_db()
         return row.key
 

@@ -35,6 +35,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from foreign_affairs.dashboard import records_changed
 from foreign_affairs.models import InboxItem, StateChange
 from foreign_affairs.roles import LEADERSHIP, OFFICE_STAFF
 
@@ -297,6 +298,8 @@ def inbox_open(*, obj, recipients: Iterable, task, actor) -> list[InboxItem]:
         for recipient in people.values()
     ]
     InboxItem.objects.bulk_create(items)
+    if items:
+        records_changed(InboxItem)  # bulk_create sends no signal: the dashboard is told here
     mail_to = [(item.recipient.email, item) for item in items if item.recipient.email]
     if mail_to:
         transaction.on_commit(lambda: _mail(mail_to))

@@ -1,14 +1,20 @@
 """The dashboard at scale (issues 11 §6 and 12 §3): deadlines bounded in SQL, overdue first
 with their real dates, recent changes in one query, a fixed number of queries, panels cached
-per user and invalidated by a change of their kind."""
+per user and invalidated by a change of their kind, and the whole page cached per user
+until anything it shows changes (a record, a role, a name, the inbox, the feed address)."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,11 +22,12 @@ from django.utils.formats import date_format
 
 from exchanges.models import PassportCustody, Visit
 from faculty.models import IdentityDocument
-from foreign_affairs.dashboard import panel_key, versions
+from foreign_affairs.dashboard import CSRF_SLOT, panel_key, versions
 from foreign_affairs.models import CalendarToken, InboxItem, StateChange
 from foreign_affairs.registry import deadline_sources
 from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
 from foreign_affairs.selectors import deadline_sources_for, overdue_days, recent_changes
+from tests.conftest import PortalClient
 from tests.exchanges.factories import PassportCustodyFactory, VisitFactory
 from tests.factories import UserFactory
 from tests.faculty.factories import (
@@ -396,8 +403,12 @@ def test_an_unchanged_dashboard_comes_from_the_cache(client, staff, today, any_c
     first = client.get("/")
     assert "rows" in first.context  # rendered
     again = client.get("/")
-    assert "rows" not in again.context  # not rendered: served from the cache
+    assert _from_cache(again)  # the whole page: no template rendered
     assert _deadline_html(again) == _deadline_html(first)
+    # A page that is not kept (here: with a query string) is rendered around cached panels.
+    page = client.get("/?from=mail")
+    assert "deadlines_panel" in page.context and "rows" not in page.context
+    assert _deadline_html(page) == _deadline_html(first)
 
 
 @pytest.mark.parametrize("kind", sorted(MAKERS))
@@ -476,3 +487,157 @@ def test_a_change_bumps_its_kind_again_when_it_commits(
         SubmissionFactory()
         during = versions(["reports.submission"])
     assert before != during != versions(["reports.submission"])
+
+
+# --- the whole page --------------------------------------------------------------------------
+
+
+def _from_cache(response) -> bool:
+    """Whether the page came whole from the cache: answered without rendering a template."""
+    return response.status_code == 200 and not response.templates
+
+
+def _html(client, **extra) -> str:
+    return client.get("/", **extra).content.decode()
+
+
+def test_the_cached_page_reads_only_the_session_and_the_user(client, staff, any_cache):
+    """As little as a logged-in hello-world: no permission, inbox or feed query."""
+    client.force_login(staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert _from_cache(client.get("/"))
+    tables = [re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries]
+    assert tables == ["django_session", "auth_user"]
+
+
+def _logout_token(html: str) -> str:
+    form = html[html.index(f'action="{reverse("logout")}"') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_a_cached_page_carries_each_requests_own_csrf_token(staff, any_cache):
+    """A masked CSRF token is valid only with its own secret (the browser's CSRF cookie): the
+    cached HTML gets the request's token each time, in every form and in htmx's header."""
+    first, second = PortalClient(enforce_csrf_checks=True), PortalClient(enforce_csrf_checks=True)
+    for browser in (first, second):
+        browser.force_login(staff)
+    first.get("/")  # rendered and kept
+    pages = [first.get("/"), second.get("/")]  # the same cached page, another browser
+    assert all(_from_cache(page) for page in pages)
+    html = [page.content.decode() for page in pages]
+    for text in html:
+        assert str(CSRF_SLOT) not in text
+        header = re.search(r'"X-CSRFToken": "([^"]+)"', text).group(1)
+        assert header and len(re.findall(r'name="csrfmiddlewaretoken"', text)) == 2
+    # The first browser's token is no good to the second one; each one's own is.
+    logout = reverse("logout")
+    assert second.post(logout, {"csrfmiddlewaretoken": _logout_token(html[0])}).status_code == 403
+    for browser, text in zip((first, second), html, strict=True):
+        response = browser.post(logout, {"csrfmiddlewaretoken": _logout_token(text)})
+        assert response.status_code == 302
+
+
+def test_a_message_left_by_a_redirect_shows_once(client, staff, any_cache):
+    client.force_login(staff)
+    client.get("/")  # kept
+    # What a view that saves and redirects here leaves for the next page (the messages cookie).
+    storage = CookieStorage(HttpRequest())
+    message = Message(message_levels.SUCCESS, "Saved the agreement.")
+    client.cookies[storage.cookie_name] = storage._encode([message])
+    shown = client.get("/")
+    assert not _from_cache(shown) and "Saved the agreement." in shown.content.decode()
+    again = client.get("/")
+    assert _from_cache(again) and "Saved the agreement." not in again.content.decode()
+
+
+def test_a_role_or_permission_change_shows_other_menus_at_once(client, any_cache):
+    user = user_in(LIAISON)
+    teachers = f'href="{reverse("faculty:foreignteacher_list")}"'
+    client.force_login(user)
+    assert teachers not in _html(client)
+    assert _from_cache(client.get("/"))
+    office, liaison = Group.objects.get(name=OFFICE_STAFF), Group.objects.get(name=LIAISON)
+    view_teachers = Permission.objects.get(
+        content_type__app_label="faculty", codename="view_foreignteacher"
+    )
+    office.user_set.add(user)  # from the group's side
+    assert teachers in _html(client)
+    office.user_set.remove(user)
+    assert teachers not in _html(client)
+    liaison.permissions.add(view_teachers)  # every liaison officer's pages
+    assert teachers in _html(client)
+    liaison.permissions.remove(view_teachers)
+    assert teachers not in _html(client)
+    user.user_permissions.add(view_teachers)
+    assert teachers in _html(client)
+    user.user_permissions.clear()
+    assert teachers not in _html(client)
+    user.is_superuser = True
+    user.save()
+    assert teachers in _html(client)
+
+
+def _user_menu(html: str) -> str:
+    return re.search(r'id="user-menu">(.*?)</a>', html, re.S).group(1).strip()
+
+
+def test_each_user_gets_their_own_page_and_a_new_name_at_once(client, any_cache):
+    first, second = user_in(OFFICE_STAFF), user_in(OFFICE_STAFF)
+    for user in (first, second, first):
+        client.force_login(user)  # a login changes nothing a page shows: still cached
+        client.get("/")
+        page = client.get("/")
+        assert _from_cache(page) and _user_menu(page.content.decode()).startswith(
+            user.get_full_name()
+        )
+    first.first_name = "新"
+    first.save()
+    assert _user_menu(_html(client)).startswith("新 ")
+
+
+def test_what_waits_for_the_user_shows_and_goes_at_once(client, staff, any_cache):
+    from foreign_affairs.workflow import inbox_open
+    from tests.partners.factories import InstitutionFactory
+
+    client.force_login(staff)
+    assert 'id="waiting-for-you"' not in _html(client)
+    assert _from_cache(client.get("/"))
+    inbox_open(obj=InstitutionFactory(), recipients=[staff], task="审阅", actor=UserFactory())
+    html = _html(client)  # opened by bulk_create: no signal
+    assert 'id="waiting-for-you"' in html and 'id="inbox-count">1<' in html
+    InboxItem.objects.filter(recipient=staff).close()  # an update: no signal
+    html = _html(client)
+    assert 'id="waiting-for-you"' not in html and 'id="inbox-count"' not in html
+
+
+def test_a_new_feed_address_shows_at_once(client, staff, any_cache):
+    client.force_login(staff)
+    old = CalendarToken.feed_for(staff).key
+    assert old in _html(client)
+    new = CalendarToken.issue(staff)
+    html = _html(client)
+    assert new in html and old not in html
+
+
+def test_an_address_that_stops_working_says_so_at_once(
+    client, staff, any_cache, settings, monkeypatch
+):
+    settings.CALENDAR_TOKEN_DAYS = 1
+    now = timezone.now()
+    client.force_login(staff)  # the address is made here
+    CalendarToken.objects.filter(user=staff).update(
+        created_at=now - timedelta(hours=23, minutes=59)
+    )
+    assert 'id="calendar-expired"' not in _html(client)
+    assert _from_cache(client.get("/"))
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=2))
+    assert 'id="calendar-expired"' in _html(client)
+
+
+def test_the_feed_address_follows_the_host(client, staff, any_cache, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "portal.example"]
+    client.force_login(staff)
+    assert "http://testserver/calendar/" in _html(client)
+    html = _html(client, HTTP_HOST="portal.example")
+    assert "http://portal.example/calendar/" in html and "testserver" not in html

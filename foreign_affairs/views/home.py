@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from foreign_affairs.dashboard import cached_panel
-from foreign_affairs.models import InboxItem
-from foreign_affairs.registry import dashboard_panels
+from foreign_affairs.dashboard import cached_page, cached_panel
+from foreign_affairs.models import CalendarToken, InboxItem
+from foreign_affairs.registry import dashboard_panels, deadline_sources
 from foreign_affairs.selectors import (
     DEADLINE_WINDOW_DAYS,
     DeadlinePages,
@@ -63,14 +63,37 @@ def _domain_labels() -> list[str]:
     return [model._meta.label_lower for model in change_models()]
 
 
+def _page_labels() -> list[str]:
+    """Every kind of record the dashboard shows: the overview's, every kind of deadline's
+    (whichever the user sees), what waits for the user (the inbox) and their feed address."""
+    watched = {label for source in deadline_sources for label in source.watches}
+    inbox, feed = InboxItem._meta.label_lower, CalendarToken._meta.label_lower
+    return sorted({*_domain_labels(), *watched, inbox, feed})
+
+
 class HomeView(TemplateView):
     """What needs doing and what happened: the first page every user sees.
 
     The deadlines and the overview (counts, charts, recent changes) are rendered once per
-    user and kept in the cache until a record of their kinds changes (foreign_affairs.dashboard).
+    user and kept in the cache until a record of their kinds changes, and so is the whole
+    page around them, until a record of any kind it shows, or a user, group or permission
+    changes (foreign_affairs.dashboard).
     """
 
     template_name = "dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        return cached_page(request, "home", _page_labels(), self._render_page)
+
+    def _render_page(self, csrf_token: str | None):
+        """Return the rendered page (with `csrf_token` for the CSRF token, when given) and
+        when the feed address it shows stops working (None: never, or already stopped)."""
+        context = self.get_context_data()
+        if csrf_token is not None:
+            context["csrf_token"] = csrf_token  # the view's context outranks the processors'
+        response = self.render_to_response(context).render()
+        feed = context["feed"]
+        return response, None if feed.expired else feed.expires_at
 
     def get_context_data(self, **kwargs):
         user = self.request.user
