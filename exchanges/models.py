@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -421,6 +422,13 @@ class Visit(WorkflowLockedMixin, VersionedModel):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-planned_start", "-pk"]
+        indexes = [
+            # A trip's dates (`start`, `end`: the actual ones, else the planned): the visit
+            # rules read the trips around a list's page of visits (exchanges.selectors.
+            # other_trips), the calendar the trips of a month.
+            models.Index(Coalesce("actual_start", "planned_start"), name="visit_trip_start"),
+            models.Index(Coalesce("actual_end", "planned_end"), name="visit_trip_end"),
+        ]
         permissions = [
             ("submit_visit", _("Can submit a visit")),
             ("review_visit", _("Can take a visit into office review")),

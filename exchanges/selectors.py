@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from exchanges.models import (
     DestinationKind,
+    ExchangeProject,
+    Participant,
     PassportCustody,
     TripKind,
     Visit,
@@ -20,6 +22,25 @@ from exchanges.models import (
     plan_kind,
 )
 from foreign_affairs.models import add_months
+
+
+def related_count(model, field: str) -> Coalesce:
+    """Return how many `model` rows point at the outer row through `field`, as a subquery
+    (0 without any): a list annotated with it is counted and paginated on its own table,
+    without a join and a GROUP BY over every row (issue 12)."""
+    rows = model._base_manager.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(total=Count("pk")).values("total")), 0)
+
+
+def projects_with_participant_count() -> QuerySet[ExchangeProject]:
+    """Return the projects with `participant_count`, for their list."""
+    return ExchangeProject.objects.annotate(participant_count=related_count(Participant, "project"))
+
+
+def plan_lines_with_visit_count() -> QuerySet[VisitPlanLine]:
+    """Return the annual plan's lines with `visit_count` (the visits made under each)."""
+    return VisitPlanLine.objects.annotate(visit_count=related_count(Visit, "plan_line"))
+
 
 # States in which a visit is a real trip (taken or on its way); drafts and cancelled ones are
 # not, so they do not count against another visit's rules.

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from foreign_affairs.workflow import inbox_open, office
 
 
 class ExchangeProjectListView(generic.ObjectListView):
-    queryset = ExchangeProject.objects.annotate(participant_count=Count("participants"))
+    queryset = selectors.projects_with_participant_count()
     filterset_class = filters.ExchangeProjectFilterSet
     table_class = tables.ExchangeProjectTable
 
@@ -79,7 +78,7 @@ class ParticipantEditView(generic.ObjectEditView):
 
 
 class VisitPlanLineListView(generic.ObjectListView):
-    queryset = VisitPlanLine.objects.annotate(visit_count=Count("visits"))
+    queryset = selectors.plan_lines_with_visit_count()
     filterset_class = filters.VisitPlanLineFilterSet
     table_class = tables.VisitPlanLineTable
 

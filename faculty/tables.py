@@ -17,7 +17,7 @@ from faculty.selectors import teacher_facts_by_pk
 from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
 from foreign_affairs.exports import Bulk, from_instance
-from foreign_affairs.tables import ObjectTable
+from foreign_affairs.tables import DateColumn, ObjectTable
 
 EXPIRY_ROW_CLASSES = {"expired": "table-danger", "expiring": "table-warning"}
 
@@ -177,7 +177,7 @@ class QualificationCheckTable(ObjectTable):
 class IncidentTable(ObjectTable):
     priorities = {"teacher": 1, "resolved_on": 3}
     text_columns = ("teacher", "description")
-    date = tables.DateColumn(linkify=True)
+    date = DateColumn(linkify=True)
     teacher = tables.Column(linkify=True)
 
     class Meta(ObjectTable.Meta):

@@ -24,8 +24,10 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 # Searchable records: "app_label.model_name" → the fields `q` is looked up in (Chinese and
@@ -80,6 +82,73 @@ def choices_script(choices: list[list[str]]) -> str:
     return mark_safe(f'<script type="application/json">{text.translate(JSON_ESCAPES)}</script>')
 
 
+# --- selects written in Python: a list's filter form has a few dozen options, and Django's
+# select templates render one template per option and per option's attributes (issue 12) ---
+
+_TEXT_CONTEXT = Context(autoescape=True)
+
+
+def _text(value) -> str:
+    """`{{ value }}` in a template."""
+    return render_value_in_context(value, _TEXT_CONTEXT)
+
+
+def _string(value) -> str:
+    """`{{ value|stringformat:'s' }}` in a template (a safe value stays unescaped)."""
+    text = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031
+    return _text(mark_safe(text) if isinstance(value, SafeData) else text)
+
+
+def _attrs_html(attrs: dict) -> str:
+    """`django/forms/widgets/attrs.html`."""
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_string(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict) -> str:
+    """Return what `django/forms/widgets/select.html` (with its option and attributes
+    templates) writes for a select widget's template context `widget`."""
+    parts = [f'<select name="{_text(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in options:
+            parts.append(
+                f'\n  <option value="{_string(option["value"])}"{_attrs_html(option["attrs"])}>'
+                f"{_text(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts).strip()
+
+
+class PythonSelectMixin:
+    """A select rendered by `select_html`, unless its class names templates of its own."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (self.template_name, self.option_template_name) != SELECT_TEMPLATES:
+            return super().render(name, value, attrs, renderer)
+        return mark_safe(select_html(self.get_context(name, value, attrs)["widget"]))
+
+
+SELECT_TEMPLATES = (forms.Select.template_name, forms.Select.option_template_name)
+_PYTHON_SELECTS: dict[type, type] = {}
+
+
+def python_select_class(widget_class: type) -> type:
+    """Return `widget_class` (a Django select) rendered by `select_html`."""
+    if issubclass(widget_class, PythonSelectMixin):
+        return widget_class
+    if widget_class not in _PYTHON_SELECTS:
+        name = f"Python{widget_class.__name__}"
+        _PYTHON_SELECTS[widget_class] = type(name, (PythonSelectMixin, widget_class), {})
+    return _PYTHON_SELECTS[widget_class]
+
+
 class SearchableMixin:
     """Tom Select's texts and marker attribute on a select."""
 
@@ -90,7 +159,7 @@ class SearchableMixin:
         return attrs
 
 
-class SearchableSelect(SearchableMixin, forms.Select):
+class SearchableSelect(PythonSelectMixin, SearchableMixin, forms.Select):
     """A select of static choices with a search box; long choices travel as JSON."""
 
     def choice_list(self) -> list[list[str]]:
@@ -130,7 +199,7 @@ class SearchableSelectMultiple(SearchableSelect, forms.SelectMultiple):
     """A multiple select of static choices as tags with remove buttons."""
 
 
-class AutocompleteSelect(SearchableMixin, forms.Select):
+class AutocompleteSelect(PythonSelectMixin, SearchableMixin, forms.Select):
     """A record select that renders only the selected records; the rest come from the
     autocomplete endpoint as the user types."""
 
@@ -170,6 +239,9 @@ class AutocompleteSelect(SearchableMixin, forms.Select):
                 continue
         if not keys:
             return []
+        cleaned = getattr(field, "cleaned_records", None)  # the form's cleaning found them
+        if cleaned is not None and set(cleaned) == set(keys):
+            return list(cleaned.values())
         return list(field.queryset.filter(**{f"{key_name}__in": keys}))
 
     def optgroups(self, name, value, attrs=None):
@@ -208,6 +280,8 @@ def searchable_widgets(form) -> None:
     """
     for field in form.fields.values():
         widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.__class__ = python_select_class(type(widget))  # the same HTML, faster
         if isinstance(widget, SearchableMixin | forms.NullBooleanSelect) or not isinstance(
             widget, forms.Select
         ):

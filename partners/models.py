@@ -388,6 +388,11 @@ class Interaction(VersionedModel):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-date", "-pk"]
+        indexes = [
+            # An institution's latest interaction (its list's "last interaction" column and
+            # sort, its last activity): one index entry per institution, not a sort.
+            models.Index(fields=["institution", "-date"], name="interaction_institution_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(summary=""),

@@ -6,7 +6,7 @@ from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
 from foreign_affairs.exports import yes_no
 from foreign_affairs.regions import is_belt_and_road, is_greater_bay_area, region_kind
-from foreign_affairs.tables import ObjectTable
+from foreign_affairs.tables import DateColumn, ObjectTable
 from partners.models import Agreement, Contact, Institution, Interaction
 
 
@@ -30,7 +30,7 @@ class InstitutionTable(ObjectTable):
         accessor="is_greater_bay_area",
         orderable=False,
     )
-    last_interaction_on = tables.DateColumn(verbose_name=_("last interaction"))
+    last_interaction_on = DateColumn(verbose_name=_("last interaction"))
     # Exports read the country code and compute each label once (foreign_affairs.exports).
     export_values = {
         "region": (("country",), lambda code: str(region_kind(code).label)),
@@ -126,7 +126,7 @@ class ContactTable(ObjectTable):
 class InteractionTable(ObjectTable):
     priorities = {"institution": 1, "participants": 3}
     text_columns = ("institution", "summary", "participants")
-    date = tables.DateColumn(linkify=True)
+    date = DateColumn(linkify=True)
     institution = tables.Column(linkify=True)
 
     def order_institution(self, queryset, is_descending):

@@ -1,13 +1,16 @@
-"""The lists' `q` search (issue 12): a match across a to-many relation is an EXISTS subquery,
-so a record is listed once however many related records match, without a DISTINCT."""
+"""The lists' `q` search (issue 12): the fields of a related record are matched in one
+`IN (SELECT …)` subquery per relation (a record is listed once however many related records
+match, without a DISTINCT); a term without case (Chinese) is matched without upper-casing."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from exchanges.filters import ExchangeProjectFilterSet
-from exchanges.models import ExchangeProject
-from foreign_affairs.filters import multi_valued, search_condition
+from exchanges.filters import ExchangeProjectFilterSet, VisitFilterSet
+from exchanges.models import ExchangeProject, Visit
+from faculty.filters import TeacherChangeFilterSet
+from faculty.models import TeacherChange
+from foreign_affairs.filters import contains_lookup, multi_valued, search_condition
 from partners.models import Agreement
 from tests.exchanges.factories import ExchangeProjectFactory
 from tests.partners.factories import InstitutionFactory
@@ -21,6 +24,12 @@ def test_to_many_paths_are_recognised():
     assert not multi_valued(Agreement, "institution__name_zh")  # a foreign key: one row
 
 
+def _anonymous_request(rf, query):
+    request = rf.get("/", query)
+    request.user = type("Anonymous", (), {"has_perm": lambda self, perm: False})()
+    return request
+
+
 def test_a_project_with_two_matching_partners_is_listed_once_without_distinct(rf):
     first = InstitutionFactory(name_zh="韩国庆北专门大学")
     second = InstitutionFactory(name_zh="韩国大邱大学")
@@ -29,15 +38,35 @@ def test_a_project_with_two_matching_partners_is_listed_once_without_distinct(rf
     named = ExchangeProjectFactory(name="大学生暑期项目")
     ExchangeProjectFactory(name="无关项目")
 
-    request = rf.get("/", {"q": "大学"})
-    request.user = type("Anonymous", (), {"has_perm": lambda self, perm: False})()
+    request = _anonymous_request(rf, {"q": "大学"})
     with CaptureQueriesContext(connection) as queries:
         found = list(
             ExchangeProjectFilterSet(request.GET, ExchangeProject.objects.all(), request=request).qs
         )
     assert sorted(project.pk for project in found) == sorted([both.pk, named.pk])
     sql = " ".join(query["sql"].upper() for query in queries.captured_queries)
-    assert "DISTINCT" not in sql and "EXISTS" in sql
+    assert "DISTINCT" not in sql and "EXISTS" not in sql and " IN (SELECT" in sql
+
+
+def test_the_fields_of_one_relation_share_one_subquery(rf):
+    request = _anonymous_request(rf, {"q": "大学"})
+    queryset = VisitFilterSet(request.GET, Visit.objects.all(), request=request).qs
+    sql = str(queryset.query).upper()
+    # members, and institutions (its Chinese and English names together): two subqueries.
+    assert sql.count("IN (SELECT") == 2
+
+
+def test_a_related_record_through_a_foreign_key_is_matched_without_a_join(rf):
+    from tests.faculty.factories import ForeignTeacherFactory, TeacherChangeFactory
+
+    named = TeacherChangeFactory(teacher=ForeignTeacherFactory(chinese_name="李医学"))
+    noted = TeacherChangeFactory(notes="赴医学院交流")
+    TeacherChangeFactory(notes="其他")
+    request = _anonymous_request(rf, {"q": "医学"})
+    queryset = TeacherChangeFilterSet(request.GET, TeacherChange.objects.all(), request=request).qs
+    assert sorted(change.pk for change in queryset) == sorted([named.pk, noted.pk])
+    sql = str(queryset.query).upper()
+    assert '"TEACHER_ID" IN (SELECT' in sql and "JOIN" not in sql
 
 
 def test_the_condition_matches_case_insensitively_on_both_kinds_of_path():
@@ -48,3 +77,17 @@ def test_the_condition_matches_case_insensitively_on_both_kinds_of_path():
     assert list(ExchangeProject.objects.filter(condition)) == [project]
     condition = search_condition(ExchangeProject, ("name", "partners__name_en"), "NURS")
     assert list(ExchangeProject.objects.filter(condition)) == [project]
+
+
+def test_a_term_without_case_is_matched_as_it_is():
+    assert contains_lookup("医学") == "contains"
+    assert contains_lookup("2024-03") == "contains"
+    assert contains_lookup("医学 English") == "icontains"
+    assert contains_lookup("straße") == "icontains"  # ß upper-cases to SS
+    partner = InstitutionFactory(name_zh="北京医学院", name_en="Beijing Medical College")
+    project = ExchangeProjectFactory(name="护理")
+    project.partners.add(partner)
+    ExchangeProjectFactory(name="无关")
+    condition = search_condition(ExchangeProject, ("name", "partners__name_zh"), "医学")
+    assert list(ExchangeProject.objects.filter(condition)) == [project]
+    assert "UPPER" not in str(ExchangeProject.objects.filter(condition).query).upper()
