@@ -751,7 +751,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7, help="timed requests of each page")
-    parser.add_argument("--export-runs", type=int, default=None, help="default: --runs")
+    parser.add_argument(
+        "--export-runs", type=int, default=None, help="default: --runs; 0 leaves the exports out"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--reuse", action="store_true", help="keep a database seeded before")
     parser.add_argument(
@@ -768,7 +770,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(OUTPUT))
     args = parser.parse_args()
     runs = max(args.runs, 1)
-    export_runs = max(args.export_runs or runs, 1)
+    export_runs = runs if args.export_runs is None else max(args.export_runs, 0)
 
     configure(args.database_url)
     if not args.reuse:
@@ -983,8 +985,10 @@ def main() -> None:
 
     # The pages' table first (the exports take long), then everything.
     write([], None, "", partial=True)
-    print(f"exports of {len(exports)} lists, {export_runs} runs each …", flush=True)
-    export_cases = run_exports(exports, staff, export_runs)
+    export_cases = []
+    if export_runs:
+        print(f"exports of {len(exports)} lists, {export_runs} runs each …", flush=True)
+        export_cases = run_exports(exports, staff, export_runs)
     throughput = None
     if args.gunicorn:
         print("gunicorn throughput …", flush=True)
