@@ -151,6 +151,14 @@ FACT_FIELDS = (
 )
 
 
+# The kinds of record `teacher_facts_by_pk` reads (`foreign_affairs.dashboard` versions).
+TEACHER_FACT_LABELS = (
+    "faculty.foreignteacher",
+    "faculty.identitydocument",
+    "faculty.teacherchange",
+)
+
+
 def teacher_facts_by_pk(teachers: QuerySet, *, on: date | None = None) -> dict[int, TeacherFacts]:
     """Return {teacher pk: facts as of `on`} for the teachers of a queryset, from three values
     queries (teachers, their documents, their changes) whatever their number: what

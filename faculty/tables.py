@@ -13,9 +13,10 @@ from faculty.models import (
     TeacherChange,
 )
 from faculty.rules import checklist_of, teacher_checklist
-from faculty.selectors import teacher_facts_by_pk
+from faculty.selectors import TEACHER_FACT_LABELS, teacher_facts_by_pk
 from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
+from foreign_affairs.dashboard import cached_computation, source_stamp
 from foreign_affairs.exports import Bulk, from_instance
 from foreign_affairs.tables import DateColumn, ObjectTable
 
@@ -29,11 +30,21 @@ def legal_status_text(checklist) -> str:
 
 
 def legal_status_texts(teachers) -> dict[int, str]:
-    """{pk: legal status text} of every teacher of a queryset, in three queries."""
-    return {
-        pk: legal_status_text(checklist_of(facts))
-        for pk, facts in teacher_facts_by_pk(teachers).items()
-    }
+    """{pk: legal status text} of every teacher of a queryset as of today, in three queries.
+
+    Kept in the cache until a teacher, document or change is saved or deleted, the day, the
+    language or the rules' code or settings change (`cached_computation`): the rules take
+    ~0.1 ms a teacher (22 of them), over a second for an export of 10k teachers (issue 12)."""
+
+    def compute():
+        return {
+            pk: legal_status_text(checklist_of(facts))
+            for pk, facts in teacher_facts_by_pk(teachers).items()
+        }
+
+    sql, params = teachers.order_by().values("pk").query.sql_with_params()
+    code = source_stamp("faculty.rules", "faculty.selectors", "foreign_affairs.compliance")
+    return cached_computation("legal-status", TEACHER_FACT_LABELS, (sql, params, code), compute)
 
 
 class ForeignTeacherTable(ObjectTable):

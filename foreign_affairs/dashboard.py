@@ -202,6 +202,55 @@ def cached_page(
     return response
 
 
+@functools.cache
+def source_stamp(*modules: str) -> str:
+    """Return a digest of the source of `modules` (dotted names) and of every setting their
+    source names (`settings.NAME`), read once per process, 16 hex digits: a result cached in
+    a shared cache (Redis) by an older deployment, or under other settings, is not reused."""
+    import importlib
+    import inspect
+    import re
+
+    digest = hashlib.sha256()
+    names = set()
+    for module in modules:
+        source = inspect.getsource(importlib.import_module(module))
+        digest.update(f"{module}\x00{source}\x00".encode())
+        names.update(re.findall(r"\bsettings\.([A-Z][A-Z0-9_]*)", source))
+    for name in sorted(names):
+        digest.update(f"{name}={getattr(settings, name, None)!r}\x00".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_computation(
+    name: str, labels: Iterable[str], parts: tuple, compute: Callable[[], object]
+) -> object:
+    """Return what `compute()` returned when nothing it reads had changed, or compute it now
+    and keep it (for `PANEL_SECONDS` at most).
+
+    `labels`: every kind of record (`app_label.model_name`) `compute` reads; `parts`: the rest
+    it depends on (a query's SQL and parameters, `source_stamp` of its code), as a `repr`-able
+    tuple. The key holds their versions, the language, the time zone and today's date: a
+    result derived from dates ("expired", "overdue") is derived again each day. The versions
+    are read before `compute` runs: a change while it runs keys the result under versions
+    that are already stale, so it is never served."""
+    current = versions(labels)
+    key_parts = (
+        sorted(current.items()),
+        parts,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+    )
+    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
+    key = f"computed:{name}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, PANEL_SECONDS)
+    return found
+
+
 def _label(model) -> str | None:
     opts = model._meta
     if opts.label_lower in AUTH_MODELS:

@@ -345,3 +345,65 @@ def test_facts_read_in_bulk_are_the_facts_of_each_teacher():
         assert bulk[teacher.pk] == teacher_facts(teacher, on=today)
         assert checklist_of(bulk[teacher.pk]) == teacher_checklist(teacher, on=today)
     assert len(bulk[plain.pk].documents) == 2 and len(bulk[plain.pk].changes) == 2
+
+
+@pytest.mark.django_db
+def test_legal_status_of_an_export_is_computed_again_after_any_change_it_reads(monkeypatch):
+    """The export's legal-status column is kept in the cache (the rules take over a second
+    for 10k teachers), keyed by the versions of teachers, documents and changes, the day and
+    the language: each change, a new day or another language gives the status as of now."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from faculty.tables import legal_status_text, legal_status_texts
+
+    teacher = ForeignTeacherFactory(status=ForeignTeacher.Status.EMPLOYED)
+    other = ForeignTeacherFactory(status=ForeignTeacher.Status.EMPLOYED, family_name="Zhou")
+    teachers = ForeignTeacher.objects.filter(pk=teacher.pk)
+
+    def expected(record):
+        return legal_status_text(teacher_checklist(ForeignTeacher.objects.get(pk=record.pk)))
+
+    first = legal_status_texts(teachers)
+    assert first == {teacher.pk: expected(teacher)}
+    with CaptureQueriesContext(connection) as queries:
+        assert legal_status_texts(teachers) == first  # kept
+    assert len(queries) == 0
+    assert legal_status_texts(ForeignTeacher.objects.all()) == {  # another query, its own
+        teacher.pk: expected(teacher),
+        other.pk: expected(other),
+    }
+
+    # A document: the permits come, one by one; each save is seen at once.
+    for kind, permit_class in ((Kind.WORK_PERMIT, "B"), (Kind.RESIDENCE_PERMIT, "")):
+        IdentityDocumentFactory(teacher=teacher, kind=kind, permit_class=permit_class)
+        assert legal_status_texts(teachers) == {teacher.pk: expected(teacher)}
+    changed = legal_status_texts(teachers)
+    assert changed != first
+    # A change of the teacher's record (the nationality: a 港澳台 teacher has other items).
+    teacher.nationality = "HK"
+    teacher.save()
+    assert legal_status_texts(teachers) == {teacher.pk: expected(teacher)} != changed
+    # A reported change (a TeacherChange).
+    TeacherChangeFactory(teacher=teacher, changed_on=timezone.localdate(), filed_on=None)
+    assert legal_status_texts(teachers) == {teacher.pk: expected(teacher)}
+    # A deletion.
+    teacher.documents.all().delete()
+    assert legal_status_texts(teachers) == {teacher.pk: expected(teacher)}
+
+    # The next day: derived again, from that day's dates.
+    mine = ForeignTeacher.objects.filter(pk=other.pk)
+    legal_status_texts(mine)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
+    with CaptureQueriesContext(connection) as queries:
+        tomorrow_text = legal_status_texts(mine)[other.pk]
+    assert len(queries) == 3
+    assert tomorrow_text == legal_status_text(teacher_checklist(other, on=tomorrow))
+
+    # Another language: its own labels.
+    with override("en"):
+        english = legal_status_texts(mine)[other.pk]
+        assert english == legal_status_text(teacher_checklist(other, on=tomorrow))
+    assert english != tomorrow_text
