@@ -238,7 +238,7 @@ class VisitPlanLine(VersionedModel):
 
     @property
     def destination_names(self) -> str:
-        return "、".join(country.name for country in self.destinations)
+        return destination_names(self.destinations)
 
     @property
     def plan_label(self):
@@ -289,6 +289,20 @@ PLAN_LABELS = {
     "abroad": _("plan of official trips abroad (因公出国计划)"),
     "hmt": _("plan of trips to Hong Kong, Macau and Taiwan (因公赴港澳（台）计划)"),
 }
+
+
+def stored_codes(value: str) -> list[str]:
+    """Return the codes of a multiple country field as the database stores them ("AU,NZ"),
+    as read by a values query."""
+    return [code for code in (value or "").split(",") if code]
+
+
+def destination_names(codes) -> str:
+    """Return the names of these countries/regions (ISO codes or `Country`s), joined by 、,
+    in the active language."""
+    from foreign_affairs.countries import country_name
+
+    return "、".join(country_name(getattr(code, "code", code)) for code in codes)
 
 
 def plan_kind(codes) -> str:
@@ -512,7 +526,7 @@ class Visit(WorkflowLockedMixin, VersionedModel):
 
     @property
     def destination_names(self) -> str:
-        return "、".join(country.name for country in self.destinations)
+        return destination_names(self.destinations)
 
     @property
     def destination_kind(self) -> DestinationKind:

@@ -2,9 +2,18 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from exchanges.models import ExchangeProject, Participant, PassportCustody, Visit, VisitPlanLine
+from exchanges.models import (
+    PLAN_LABELS,
+    ExchangeProject,
+    Participant,
+    PassportCustody,
+    Visit,
+    VisitPlanLine,
+    destination_names,
+    plan_kind,
+    stored_codes,
+)
 from foreign_affairs.collation import pinyin_order
-from foreign_affairs.exports import from_instance
 from foreign_affairs.tables import FindingsColumn, ObjectTable
 
 
@@ -89,12 +98,10 @@ class VisitPlanLineTable(ObjectTable):
     visit_count = tables.Column(verbose_name=_("visits"))
     plan = tables.Column(verbose_name=_("annual plan"), accessor="plan_label", orderable=False)
     findings = FindingsColumn()
+    # The codes as stored ("AU,NZ"), each distinct value named once (not a line made of it).
     export_values = {
-        "destinations": (
-            ("destinations",),
-            from_instance(VisitPlanLine, ("destinations",), "destination_names"),
-        ),
-        "plan": (("destinations",), from_instance(VisitPlanLine, ("destinations",), "plan_label")),
+        "destinations": (("destinations",), lambda value: destination_names(stored_codes(value))),
+        "plan": (("destinations",), lambda value: str(PLAN_LABELS[plan_kind(stored_codes(value))])),
     }
 
     def order_description(self, queryset, is_descending):
@@ -137,10 +144,7 @@ class VisitTable(ObjectTable):
     )
     findings = FindingsColumn()
     export_values = {
-        "destinations": (
-            ("destinations",),
-            from_instance(Visit, ("destinations",), "destination_names"),
-        ),
+        "destinations": (("destinations",), lambda value: destination_names(stored_codes(value))),
     }
 
     def bulk_findings(self, records):

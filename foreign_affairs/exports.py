@@ -288,26 +288,29 @@ def _local_naive(value):
 def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -> Iterator[list]:
     """Yield each row's cells, made safe, in the queryset's order (a datetime through
     `datetimes`; a date, a number or None as it is)."""
-    paths = ["pk"]
-    spans = []
+    # Each path is read once, however many columns read it (a trip's destinations name the
+    # countries and the annual plan); the key only when a column reads it.
+    paths: list[str] = []
+    places: list[tuple[int, ...]] = []
     for column in columns:
-        start = len(paths)
-        paths.extend(column.paths)
-        spans.append((start, len(paths)))
+        for path in column.paths:
+            if path not in paths:
+                paths.append(path)
+        places.append(tuple(paths.index(path) for path in column.paths))
     for index, column in enumerate(columns):
         if column.labels is not None:
             column.labels.load()
         if column.bulk is not None:
             cells = Labels(column.bulk(queryset))
             columns[index] = replace(column, convert=cells.__getitem__, bulk=None)
-    make_row = _row_function(columns, spans, datetimes)
+    make_row = _row_function(columns, places, datetimes)
     needs_records = any(column.needs_record for column in columns)
     # The rows and the records are read by two queries: a total order (pk breaks ties)
     # makes them line up.
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ())
     if "pk" not in ordering and "-pk" not in ordering:
         queryset = queryset.order_by(*ordering, "pk")
-    values = queryset.values_list(*paths).iterator(chunk_size=CHUNK)
+    values = queryset.values_list(*(paths or ["pk"])).iterator(chunk_size=CHUNK)
     if not needs_records:
         for row in values:
             yield make_row(row, None)
@@ -317,7 +320,7 @@ def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -
         yield make_row(row, next(records))
 
 
-def _row_function(columns, spans, datetimes) -> Callable:
+def _row_function(columns, places, datetimes) -> Callable:
     """Compile `make_row(row, record) -> cells` for these columns, as `collections.namedtuple`
     compiles its class: one list display with every cell's expression inlined (a cell is
     read, converted where it must be, and a text made safe without a call unless it starts
@@ -331,11 +334,13 @@ def _row_function(columns, spans, datetimes) -> Callable:
         "str": str,
     }
     cells = []
-    for index, (column, (start, end)) in enumerate(zip(columns, spans, strict=True)):
+    for index, (column, place) in enumerate(zip(columns, places, strict=True)):
         if column.needs_record:
             value = "record"
+        elif len(place) == 1:
+            value = f"row[{place[0]}]"
         else:
-            value = f"row[{start}]" if end - start == 1 else f"row[{start}:{end}]"
+            value = "(" + "".join(f"row[{i}], " for i in place) + ")"
         if column.convert is not None:
             namespace[f"c{index}"] = column.convert
             value = f"c{index}({value})"

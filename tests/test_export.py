@@ -243,3 +243,22 @@ def test_every_export_cell_is_what_the_table_shows(staff_client, route):
     expected = reference_rows(route, user)
     assert exported[0] == expected[0]
     assert sorted(exported[1:]) == sorted(expected[1:])
+
+
+@pytest.mark.parametrize("url_name", ["exchanges:visitplanline_list", "exchanges:visit_list"])
+def test_destinations_of_several_countries_export_as_the_table_shows_them(staff_client, url_name):
+    """Destinations are read as stored ("AU,NZ") and named once per distinct value: several
+    countries, 港澳台 (another annual plan) and none at all read as the table shows them."""
+    from tests.exchanges.factories import VisitFactory, VisitPlanLineFactory
+
+    factory = VisitPlanLineFactory if url_name.endswith("planline_list") else VisitFactory
+    for destinations in (["AU", "NZ"], ["HK", "MO"], ["TW"], ["JP"], ["AU", "NZ"]):
+        factory(destinations=destinations)
+    route = next(route for route in LIST_PAGES if route.name == url_name)
+    user = get_user_model().objects.get(pk=staff_client.session["_auth_user_id"])
+
+    exported = csv_rows(staff_client.get(reverse(url_name), {"export": "csv"}))
+
+    assert sorted(exported[1:]) == sorted(reference_rows(route, user)[1:])
+    cells = {cell for row in exported for cell in row}
+    assert {"澳大利亚、新西兰", "中国香港、中国澳门", "中国台湾"} <= cells
