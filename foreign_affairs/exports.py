@@ -305,11 +305,11 @@ def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -
             columns[index] = replace(column, convert=cells.__getitem__, bulk=None)
     make_row = _row_function(columns, places, datetimes)
     needs_records = any(column.needs_record for column in columns)
-    # The rows and the records are read by two queries: a total order (pk breaks ties)
-    # makes them line up.
-    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ())
-    if "pk" not in ordering and "-pk" not in ordering:
-        queryset = queryset.order_by(*ordering, "pk")
+    # In the list's order, ties broken by the key as on its pages (newest first): one order
+    # for the same rows, and the rows and the records (two queries) line up.
+    from foreign_affairs.views.generic import with_tie_breaker
+
+    queryset = with_tie_breaker(queryset)
     values = queryset.values_list(*(paths or ["pk"])).iterator(chunk_size=CHUNK)
     if not needs_records:
         for row in values:
