@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Concat
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -141,6 +143,17 @@ class ForeignTeacher(VersionedModel):
         """`Alice Smith（史爱丽）`, or `Alice Smith` without a Chinese name."""
         full = f"{given_name} {family_name}"
         return f"{full}（{chinese_name}）" if chinese_name else full
+
+    @staticmethod
+    def label_expression(given_name, family_name, chinese_name):
+        """`label_from_values` in SQL, of three text expressions (PostgreSQL's CSV export,
+        foreign_affairs.exports_pg)."""
+        full = Concat(given_name, Value(" "), family_name)
+        return Case(
+            When(Exact(chinese_name, Value("")), then=full),
+            default=Concat(full, Value("（"), chinese_name, Value("）")),
+            output_field=models.TextField(),
+        )
 
     def age_on(self, day: date) -> int | None:
         if not self.date_of_birth:

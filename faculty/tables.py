@@ -84,7 +84,11 @@ class ForeignTeacherTable(ObjectTable):
         sequence = ("name", "legal_status", "category", *fields)
 
     export_values = {
-        "name": (ForeignTeacher.label_fields, ForeignTeacher.label_from_values),
+        "name": (
+            ForeignTeacher.label_fields,
+            ForeignTeacher.label_from_values,
+            ForeignTeacher.label_expression,
+        ),
         "category": (("nationality",), from_instance(ForeignTeacher, ("nationality",), "category")),
         "legal_status": ((), Bulk(legal_status_texts)),
     }

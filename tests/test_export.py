@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
 from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
@@ -262,3 +263,56 @@ def test_destinations_of_several_countries_export_as_the_table_shows_them(staff_
     assert sorted(exported[1:]) == sorted(reference_rows(route, user)[1:])
     cells = {cell for row in exported for cell in row}
     assert {"澳大利亚、新西兰", "中国香港、中国澳门", "中国台湾"} <= cells
+
+
+ODD_TEXTS = [
+    "=1+1",
+    'a,b "quoted"\nnext line',
+    "甲\x01乙\x0b丙",
+    "＠全角",
+    "-5",
+    " leading and trailing ",
+    "naïve 😀 \\ back\\slash",
+    "\r=carriage",
+]
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="PostgreSQL writes a CSV export itself (COPY); elsewhere Python does",
+)
+@pytest.mark.parametrize("route", LIST_PAGES, ids=lambda route: route.name)
+def test_postgresql_writes_the_cells_python_writes(staff_client, route, monkeypatch):
+    """On PostgreSQL every list's CSV is written by `COPY` (foreign_affairs.exports_pg): the
+    same rows, in the same order, cell for cell, as the Python writer, for odd texts too
+    (formula triggers, quotes, commas, line breaks, control characters, empty values)."""
+    from django.db import models as db_models
+
+    from foreign_affairs import exports_pg
+
+    view_class = route.pattern.callback.view_class
+    model = view_class.queryset.model if view_class.queryset is not None else view_class.model
+    factory_for(model).create_batch(3)
+    for number, record in enumerate(model._base_manager.order_by("pk")):
+        for field in model._meta.concrete_fields:
+            if isinstance(field, db_models.CharField | db_models.TextField) and not (
+                field.choices or field.primary_key or hasattr(field, "countries")
+            ):
+                value = ODD_TEXTS[number % len(ODD_TEXTS)][: field.max_length or None]
+                try:
+                    with transaction.atomic():
+                        model._base_manager.filter(pk=record.pk).update(**{field.name: value})
+                except (IntegrityError, DatabaseError):
+                    pass  # a constraint of the column: it keeps its value
+    copies = []
+    copy_csv = exports_pg.copy_csv
+    monkeypatch.setattr(exports_pg, "copy_csv", lambda *args: copies.append(1) or copy_csv(*args))
+    url = reverse(route.name)
+
+    by_postgresql = csv_rows(staff_client.get(url, {"export": "csv"}))
+    assert copies, "the Python writer wrote it"
+    monkeypatch.setattr(exports_pg, "copy_query", lambda *args: None)
+    by_python = csv_rows(staff_client.get(url, {"export": "csv"}))
+
+    assert by_postgresql == by_python
+    assert len(by_postgresql) == 4

@@ -169,4 +169,7 @@ def test_export_queries_do_not_grow_with_rows(staff_client, route, export):
     cache.clear()
     many = count_export_queries(staff_client, url, export)
     assert_same_queries(few, many, f"{route.name} {export}")
-    assert not any("DISTINCT" in sql.upper() for sql in many), route.name
+    # No DISTINCT over the rows; PostgreSQL's CSV reads a computed column's distinct values
+    # (`export_key`, foreign_affairs.exports_pg) to call its function once per value.
+    rows = [sql for sql in many if "export_key" not in sql]
+    assert not any("DISTINCT" in sql.upper() for sql in rows), route.name
