@@ -26,7 +26,7 @@ cell for cell on PostgreSQL.
 import json
 
 from django.db import connections, models
-from django.db.models import Expression, F, Value
+from django.db.models import Case, Expression, F, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
@@ -255,6 +255,8 @@ def _mapped_cell(column, labels: dict):
 def _computed_cell(column, queryset):
     """A function of the row's values: called once per distinct value, looked up by key."""
     paths = list(column.paths)
+    if len(paths) == 1:
+        return _computed_of_one(column, queryset, paths[0])
     key = key_of([F(path) for path in paths])
     distinct = (
         queryset.order_by().annotate(export_key=key).values_list("export_key", *paths).distinct()
@@ -264,6 +266,27 @@ def _computed_cell(column, queryset):
         value = column.convert(values[0] if len(values) == 1 else tuple(values))
         mapping[found] = _text(value, column.text)
     return Lookup(key_of([F(path) for path in paths]), mapping)
+
+
+def _computed_of_one(column, queryset, path: str):
+    """A function of one value: the value's text is its key, NULL is asked apart."""
+    key = Cast(F(path), models.TextField())
+    distinct = queryset.order_by().annotate(export_key=key).values_list("export_key", path)
+    mapping, for_null = {}, ""
+    for found, value in distinct.distinct():
+        text = _text(column.convert(value), column.text)
+        if found is None:
+            for_null = text
+        else:
+            mapping[found] = text
+    lookup = Lookup(Cast(F(path), models.TextField()), mapping)
+    if not for_null:
+        return lookup
+    return Case(
+        When(**{f"{path}__isnull": True}, then=Value(for_null)),
+        default=lookup,
+        output_field=models.TextField(),
+    )
 
 
 def _masked_cell(column, queryset):
