@@ -1,5 +1,6 @@
 """Exchange projects and their participants, the yearly visit plan, visits and passports."""
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -291,6 +292,12 @@ PLAN_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=16)
+def plan_labels(language: str | None) -> dict[str, str]:
+    """`PLAN_LABELS` as text in `language` (the active one: `get_language()`)."""
+    return {kind: str(label) for kind, label in PLAN_LABELS.items()}
+
+
 def stored_codes(value: str) -> list[str]:
     """Return the codes of a multiple country field as the database stores them ("AU,NZ"),
     as read by a values query."""
@@ -300,9 +307,11 @@ def stored_codes(value: str) -> list[str]:
 def destination_names(codes) -> str:
     """Return the names of these countries/regions (ISO codes or `Country`s), joined by 、,
     in the active language."""
-    from foreign_affairs.countries import country_name
+    from django.utils.translation import get_language
 
-    return "、".join(country_name(getattr(code, "code", code)) for code in codes)
+    from foreign_affairs.countries import country_names
+
+    return "、".join(country_names(get_language(), [getattr(code, "code", code) for code in codes]))
 
 
 def plan_kind(codes) -> str:
@@ -516,6 +525,8 @@ class Visit(WorkflowLockedMixin, VersionedModel):
         "reception_plan",
         "outcome",
     )
+
+    label_fields = ("title",)  # how a list export names it (foreign_affairs.exports)
 
     def __str__(self):
         return self.title

@@ -1,9 +1,8 @@
 import django_tables2 as tables
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from exchanges.models import (
-    PLAN_LABELS,
     ExchangeProject,
     Participant,
     PassportCustody,
@@ -11,6 +10,7 @@ from exchanges.models import (
     VisitPlanLine,
     destination_names,
     plan_kind,
+    plan_labels,
     stored_codes,
 )
 from foreign_affairs.collation import pinyin_order
@@ -101,7 +101,10 @@ class VisitPlanLineTable(ObjectTable):
     # The codes as stored ("AU,NZ"), each distinct value named once (not a line made of it).
     export_values = {
         "destinations": (("destinations",), lambda value: destination_names(stored_codes(value))),
-        "plan": (("destinations",), lambda value: str(PLAN_LABELS[plan_kind(stored_codes(value))])),
+        "plan": (
+            ("destinations",),
+            lambda value: plan_labels(get_language())[plan_kind(stored_codes(value))],
+        ),
     }
 
     def order_description(self, queryset, is_descending):

@@ -98,12 +98,20 @@ def country_name(code: str) -> str:
     """Return the name of the country/region `code` in the active language, as
     `Country(code).name` gives it, from a table built once per language (django-countries
     translates the name at each call: tens of microseconds, an export names thousands)."""
-    names = _names_in(get_language())
-    if code in names:
-        return names[code]
-    from django_countries import countries
+    return country_names(get_language(), [code])[0]
 
-    return str(countries.name(code))
+
+def country_names(language: str | None, codes) -> list[str]:
+    """Return the names of `codes` in `language` (the active one: `get_language()`)."""
+    names = _names_in(language)
+    found = []
+    for code in codes:
+        if code not in names:
+            from django_countries import countries
+
+            names[code] = str(countries.name(code))
+        found.append(names[code])
+    return found
 
 
 @functools.lru_cache(maxsize=16)

@@ -25,7 +25,7 @@ cell for cell on PostgreSQL.
 
 import json
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Case, Expression, F, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
@@ -33,6 +33,7 @@ from django.utils import timezone
 from foreign_affairs.privacy import mask
 from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, safe_cell
 
+TRIGGERS = frozenset(FORMULA_TRIGGERS)
 # The characters `safe_cell` removes (PostgreSQL's text cannot hold NUL).
 REMOVED = "".join(chr(code) for code in (*range(1, 9), 11, 12, *range(14, 32)))
 TEXT_TYPES = {"CharField", "TextField", "EmailField", "SlugField", "URLField", "CountryField"}
@@ -228,6 +229,10 @@ def _text(value, text: bool) -> str:
     """A cell's text as the Python writer writes it."""
     if value is None:
         return ""
+    if value.__class__ is str and (
+        not text or not value or (value[0] not in TRIGGERS and value.isprintable())
+    ):
+        return value  # what safe_cell returns, without calling it (10k labels)
     return str(safe_cell(value) if text else value)
 
 
@@ -350,7 +355,46 @@ def copy_query(columns, queryset) -> tuple[str, list] | None:
     sql, params = compiler.as_sql()
     if compiler.has_extra_select or compiler.col_count != len(cells):
         return None  # a DISTINCT selects its ORDER BY columns too: they would be written
-    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)
+    sql, params = sorted_first(queryset, rows, sql, list(params))
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
+
+
+def sorted_first(queryset, rows, sql: str, params: list) -> tuple[str, list]:
+    """Return `sql` (the cells of `rows`, sorted) rewritten to sort the table's rows first
+    and make the cells of the sorted rows: `SELECT <cells> FROM (SELECT * FROM t WHERE …
+    ORDER BY … OFFSET 0) t`. Sorting the rows with their cells moves every cell's text
+    through the sort: a third of the export's time at 10k rows. The same rows in the same
+    order; the subquery is not merged into the outer query (OFFSET 0) and the outer query
+    only computes.
+
+    Only for a query of one table (no join), whose parts are found exactly as compiled
+    (each checked); otherwise `sql` as it is."""
+    using = queryset.db
+    quote = connections[using].ops.quote_name
+    table = quote(queryset.model._meta.db_table)
+    keys_sql, keys_params = (
+        queryset.order_by().values_list("pk").query.get_compiler(using=using).as_sql()
+    )
+    pk = quote(queryset.model._meta.pk.column)
+    head = f'SELECT {table}.{pk} AS "pk" FROM {table}'
+    unsorted_sql, unsorted_params = rows.order_by().query.get_compiler(using=using).as_sql()
+    if not keys_sql.startswith(head) or not sql.startswith(unsorted_sql):
+        return sql, params
+    where, where_params = keys_sql[len(head) :], list(keys_params)  # "" or " WHERE …"
+    tail = f" FROM {table}{where}"
+    order, order_params = sql[len(unsorted_sql) :], params[len(unsorted_params) :]
+    if (
+        not unsorted_sql.startswith("SELECT ")
+        or not unsorted_sql.endswith(tail)
+        or not order.startswith(" ORDER BY ")
+        or list(unsorted_params[len(unsorted_params) - len(where_params) :]) != where_params
+        or where_params + order_params != params[len(unsorted_params) - len(where_params) :]
+    ):
+        return sql, params
+    cells = unsorted_sql[len("SELECT ") : len(unsorted_sql) - len(tail)]
+    cell_params = list(unsorted_params[: len(unsorted_params) - len(where_params)])
+    inner = f"SELECT * FROM {table}{where}{order} OFFSET 0"
+    return f"SELECT {cells} FROM ({inner}) {table}", [*cell_params, *where_params, *order_params]
 
 
 def copy_csv(copy: tuple[str, list], using: str) -> bytes:
@@ -360,7 +404,10 @@ def copy_csv(copy: tuple[str, list], using: str) -> bytes:
     sql, params = copy
     buffer = io.BytesIO()
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        # An export reads every row once: compiling its expressions to machine code (JIT,
+        # chosen by the cost of 10k rows) takes longer than it saves.
+        cursor.execute("SET LOCAL jit = off")
         raw = cursor.cursor  # psycopg2's own cursor: copy_expert
         statement = raw.mogrify(sql, params).decode()
         logged = getattr(cursor, "debug_sql", None)  # DEBUG and tests count it as a query

@@ -109,6 +109,8 @@ class AnnualReport(WorkflowLockedMixin, VersionedModel):
             ),
         ]
 
+    label_fields = ("title",)  # how a list export names it (foreign_affairs.exports)
+
     def __str__(self):
         return self.title
 
