@@ -1,4 +1,4 @@
-"""System checks of what PDF rendering needs from the machine."""
+"""System checks: what PDF rendering needs from the machine; a cache the workers share."""
 
 import ctypes.util
 
@@ -39,3 +39,32 @@ def _has_cjk_font() -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return bool(out.strip())
+
+
+# Caches each process keeps to itself: the dashboard's pages and panels, the record versions
+# that make them stale, and the legal-status column of exports (foreign_affairs.dashboard).
+PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache_check(app_configs, **kwargs):
+    """Warn (`check --deploy`) when the default cache is kept per process: with several
+    workers (gunicorn -w 3, docs/deploy.md) a change made through one worker is not seen by
+    the others, whose dashboards and legal-status exports stay stale for up to an hour."""
+    from django.conf import settings
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend not in PROCESS_CACHES:
+        return []
+    return [
+        checks.Warning(
+            "The default cache is kept by each process (CACHE_URL is not set): with more "
+            "than one worker, a change made through one worker leaves the dashboard and the "
+            "legal status of exports stale in the others for up to an hour.",
+            hint="Set CACHE_URL to a cache every worker shares, e.g. redis://127.0.0.1:6379/1.",
+            id="foreign_affairs.W003",
+        )
+    ]

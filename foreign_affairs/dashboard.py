@@ -205,8 +205,9 @@ def cached_page(
 @functools.cache
 def source_stamp(*modules: str) -> str:
     """Return a digest of the source of `modules` (dotted names) and of every setting their
-    source names (`settings.NAME`), read once per process, 16 hex digits: a result cached in
-    a shared cache (Redis) by an older deployment, or under other settings, is not reused."""
+    source names (`settings.NAME`, `getattr(settings, "NAME", …)`), read once per process, 16
+    hex digits: a result cached in a shared cache (Redis) by an older deployment, or under
+    other settings, is not reused."""
     import importlib
     import inspect
     import re
@@ -217,6 +218,7 @@ def source_stamp(*modules: str) -> str:
         source = inspect.getsource(importlib.import_module(module))
         digest.update(f"{module}\x00{source}\x00".encode())
         names.update(re.findall(r"\bsettings\.([A-Z][A-Z0-9_]*)", source))
+        names.update(re.findall(r"getattr\(\s*settings,\s*[\"']([A-Z][A-Z0-9_]*)", source))
     for name in sorted(names):
         digest.update(f"{name}={getattr(settings, name, None)!r}\x00".encode())
     return digest.hexdigest()[:16]

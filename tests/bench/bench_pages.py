@@ -522,6 +522,18 @@ def run_exports(exports, staff, runs: int) -> list[Case]:
 # --- gunicorn --------------------------------------------------------------------------------
 
 
+def shared_cache_answers(cache_url: str) -> bool:
+    """Return whether the Redis of `cache_url` answers; if so, empty its database."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(cache_url, socket_connect_timeout=1)
+        client.flushdb()
+        return True
+    except Exception:  # noqa: BLE001 - no Redis: each worker keeps its own cache
+        return False
+
+
 def gunicorn_throughput(staff_user, seconds: float, connections: int = 4) -> dict | None:
     """Requests per second of the dashboard and of a logged-in hello-world view under
     gunicorn (2 workers), `connections` concurrent keep-alive connections each."""
@@ -544,6 +556,11 @@ def gunicorn_throughput(staff_user, seconds: float, connections: int = 4) -> dic
         probe_socket.bind(("127.0.0.1", 0))
         port = probe_socket.getsockname()[1]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.bench.bench_settings"}
+    # Several workers share one cache in production (docs/deploy.md, check W003): Redis when
+    # it answers, emptied first (its versions would be another database's).
+    cache_url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
+    if shared_cache_answers(cache_url):
+        env["CACHE_URL"] = cache_url
     server = subprocess.Popen(
         [
             gunicorn,
@@ -572,6 +589,7 @@ def gunicorn_throughput(staff_user, seconds: float, connections: int = 4) -> dic
         results = {}
         for label, path in (("hello", "/bench/hello/"), ("dashboard", "/")):
             results[label] = load(port, path, cookie, seconds, connections)
+        results["cache"] = env.get("CACHE_URL", "local memory of each worker")
         return results
     finally:
         server.terminate()
@@ -965,7 +983,8 @@ def main() -> None:
                 f"\ngunicorn: hello-world {throughput['hello']['rps']:.1f} req/s "
                 f"({throughput['hello']['errors']} errors), "
                 f"dashboard {throughput['dashboard']['rps']:.1f} req/s "
-                f"({throughput['dashboard']['errors']} errors), {args.gunicorn:.0f} s each."
+                f"({throughput['dashboard']['errors']} errors), {args.gunicorn:.0f} s each; "
+                f"cache: {throughput.get('cache', '—')}."
             )
         text = "\n".join(lines[:3] + goal_lines + lines[3:])
         if partial:

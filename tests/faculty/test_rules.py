@@ -407,3 +407,22 @@ def test_legal_status_of_an_export_is_computed_again_after_any_change_it_reads(m
         english = legal_status_texts(mine)[other.pk]
         assert english == legal_status_text(teacher_checklist(other, on=tomorrow))
     assert english != tomorrow_text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("NATIVE_LANGUAGE_COUNTRIES", ["NZ"]), ("TEACHER_GUARANTEE_AGE", 99)],
+)
+def test_the_legal_status_cache_is_keyed_by_every_setting_the_rules_read(settings, name, value):
+    """`source_stamp` digests the settings the rules name, as `settings.NAME` or through
+    `getattr(settings, "NAME", default)`: another value is another cache key."""
+    from foreign_affairs.dashboard import source_stamp
+
+    source_stamp.cache_clear()
+    before = source_stamp("faculty.rules")
+    setattr(settings, name, value)
+    source_stamp.cache_clear()
+    try:
+        assert source_stamp("faculty.rules") != before
+    finally:
+        source_stamp.cache_clear()

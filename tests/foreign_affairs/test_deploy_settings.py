@@ -29,6 +29,7 @@ VARIABLES = {
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "DJANGO_SETTINGS_MODULE",
+    "CACHE_URL",
 }
 
 
@@ -41,9 +42,10 @@ def production_env(**overrides) -> dict[str, str]:
         ALLOWED_HOSTS="waishi.example.edu.cn",
         CSRF_TRUSTED_ORIGINS="https://waishi.example.edu.cn",
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     env.update(overrides)
-    return env
+    return {name: value for name, value in env.items() if value is not None}  # None: unset
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -70,7 +72,8 @@ def test_check_deploy_is_clean_with_production_variables():
 
 
 def test_check_deploy_is_clean_with_only_the_required_variables():
-    """DEBUG off, a key and a host: the HTTPS settings default to production values."""
+    """DEBUG off, a key, a host and a shared cache: the HTTPS settings default to production
+    values."""
     result = check_deploy(SECURE_PROXY_SSL_HEADER="", CSRF_TRUSTED_ORIGINS="")
     assert warnings_of(result) == [] and result.returncode == 0, result.stderr
 
@@ -166,3 +169,12 @@ def test_https_behind_the_proxy_is_served_with_hsts(client, https_production):
     response = client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 200
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_check_deploy_warns_of_a_cache_each_process_keeps_to_itself():
+    """Without CACHE_URL every gunicorn worker keeps its own cache: a change made through one
+    leaves the dashboards and the exports' legal status of the others stale."""
+    result = check_deploy(CACHE_URL=None)
+    assert "foreign_affairs.W003" in warnings_of(result)
+    assert result.returncode != 0
+    assert warnings_of(check_deploy(CACHE_URL="locmemcache://portal")) == ["foreign_affairs.W003"]
