@@ -62,10 +62,8 @@ NEEDS_CARE = (
 )
 
 
-class SafeText(Expression):
-    """`safe_cell` of a text in SQL. A text that needs no care (`NEEDS_CARE`, one regular
-    expression) is written as it is; another without the removed characters (`translate`),
-    with a `'` in front when it then starts with a formula trigger."""
+class OfOne(Expression):
+    """A text made in SQL from one expression, `source`."""
 
     output_field = models.TextField()
 
@@ -78,6 +76,12 @@ class SafeText(Expression):
 
     def set_source_expressions(self, expressions):
         (self.source,) = expressions
+
+
+class SafeText(OfOne):
+    """`safe_cell` of a text in SQL. A text that needs no care (`NEEDS_CARE`, one regular
+    expression) is written as it is; another without the removed characters (`translate`),
+    with a `'` in front when it then starts with a formula trigger."""
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.source)
@@ -138,21 +142,13 @@ class Lookup(Expression):
         return f"COALESCE({lookup}, {default_sql})", [data, *key_params, *default_params]
 
 
-class Template(Expression):
+class Template(OfOne):
     """A fixed SQL template around one expression (each `{}` stands for it; `%s` for the
     template's own parameters, in order)."""
 
-    output_field = models.TextField()
-
     def __init__(self, expression, template: str, *params):
-        super().__init__()
-        self.source, self.template, self.params = expression, template, list(params)
-
-    def get_source_expressions(self):
-        return [self.source]
-
-    def set_source_expressions(self, expressions):
-        (self.source,) = expressions
+        super().__init__(expression)
+        self.template, self.params = template, list(params)
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.source)

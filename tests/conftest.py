@@ -33,6 +33,20 @@ def _empty_cache():
 
 
 @pytest.fixture
+def staff_client(client):
+    """The client logged in as a user of the office staff group."""
+    from django.contrib.auth.models import Group
+
+    from foreign_affairs.roles import OFFICE_STAFF
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=OFFICE_STAFF))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", "x-Secret-42")
 

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 
-from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
+from foreign_affairs.roles import LEADERSHIP, LIAISON
 from partners.models import Agreement, Institution
 from tests.factories import UserFactory, body, factory_for
 from tests.partners.factories import AgreementFactory, InstitutionFactory
@@ -36,14 +36,6 @@ LIST_PAGES = [
     for route in portal_patterns()
     if route.name.endswith("_list") and route.name != "reports:annualreport_list"
 ]
-
-
-@pytest.fixture
-def staff_client(client):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=OFFICE_STAFF))
-    client.force_login(user)
-    return client
 
 
 def xlsx_rows(response) -> list[tuple]:

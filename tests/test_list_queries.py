@@ -10,15 +10,13 @@ from collections import Counter
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from foreign_affairs.roles import OFFICE_STAFF
 from foreign_affairs.views.generic import ObjectView
-from tests.factories import UserFactory, body, factory_for
+from tests.factories import body, factory_for
 from tests.test_permissions import portal_patterns
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +42,6 @@ DETAIL_PAGES = [
 
 # Related rows a detail page shows outside its tabs: (model label, field pointing at the record).
 EXTRA_RELATED = {"partners.institution": [("exchanges.visit", "institutions")]}
-
-
-@pytest.fixture
-def staff_client(client):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=OFFICE_STAFF))
-    client.force_login(user)
-    return client
 
 
 def count_queries(client, url: str) -> list[str]:

@@ -10,7 +10,6 @@ import datetime
 import django_tables2
 import pytest
 from django import forms
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -19,13 +18,12 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from faculty.models import TeacherChange
-from foreign_affairs.roles import OFFICE_STAFF
 from foreign_affairs.tables import DateColumn, ObjectTable
 from foreign_affairs.views.generic import ObjectListView, with_tie_breaker
 from foreign_affairs.widgets import PythonSelectMixin, SearchableSelect, python_select_class
 from partners.models import Contact, Institution
 from partners.selectors import institutions_with_activity
-from tests.factories import UserFactory, factory_for
+from tests.factories import factory_for
 from tests.faculty.factories import ForeignTeacherFactory, TeacherChangeFactory
 from tests.partners.factories import ContactFactory, InstitutionFactory, InteractionFactory
 from tests.test_list_queries import LIST_PAGES, _model_of, _view_class
@@ -37,14 +35,6 @@ OBJECT_LISTS = [
     for route in LIST_PAGES
     if isinstance(_view_class(route), type) and issubclass(_view_class(route), ObjectListView)
 ]
-
-
-@pytest.fixture
-def staff_client(client):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=OFFICE_STAFF))
-    client.force_login(user)
-    return client
 
 
 def _page_keys(response) -> list:

@@ -13,7 +13,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -21,13 +20,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from foreign_affairs.roles import OFFICE_STAFF
 from reports import output, pdf
 from reports.models import AnnualReport
 from reports.output import REPORT_TEXT_KINDS, STATISTICS_KINDS, draft_pdf_bytes
 from reports.statistics import report_statistics
 from tests.exchanges.factories import VisitFactory
-from tests.factories import UserFactory, factory_for
+from tests.factories import factory_for
 from tests.partners.factories import AgreementFactory, InstitutionFactory
 from tests.reports.factories import AnnualReportFactory, ReportPartFactory, ReportSectionFactory
 
@@ -57,14 +55,6 @@ def report():
     part = ReportPartFactory(report=report, order=1, title="2026年工作总结")
     ReportSectionFactory(part=part, order=1, title="对外交流与合作", body="正文第一段。")
     return report
-
-
-@pytest.fixture
-def staff_client(client):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=OFFICE_STAFF))
-    client.force_login(user)
-    return client
 
 
 def fresh(report) -> AnnualReport:
