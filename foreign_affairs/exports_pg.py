@@ -17,7 +17,9 @@ writes the cells itself, each made in SQL exactly as the Python writer makes it:
   (`label_expression`, `ForeignTeacher`);
 - an empty cell is written as nothing (a NULL), not as `""`.
 
-Rows are written in the queryset's order by the same query. An export with a column that
+Rows are written in the queryset's order by the same query; for a table without joins the rows
+are sorted before their cells are made (`sorted_first`), and the `COPY` runs without JIT. The
+CSV is read into memory before it is sent (about 1.4 MB for 10k rows). An export with a column that
 needs the record itself (a table's `value_<name>`) or a value of a kind not listed is left
 to the Python writer (`copy_query` returns None). tests/test_export.py compares both writers
 cell for cell on PostgreSQL.
