@@ -145,21 +145,26 @@ def page_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
+def state_digest(labels: Iterable[str], *parts) -> str:
+    """Return 32 hex digits of the current versions of `labels` (one cache round trip), the
+    language, the time zone, today's date and `parts` (`repr`-able): what a cached result
+    derived from those records, in that language, on that day, is kept under."""
+    state = (
+        sorted(versions(labels).items()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        parts,
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+
+
 def page_key(request: HttpRequest, name: str, labels: Iterable[str]) -> str:
     """Return the cache key of the page `name` as `request` would render it now: the user,
     the versions of `labels` and of the users, groups and permissions (`AUTH_LABEL`, read in
     the same cache round trip), the language, time zone, today's date, the page's absolute
     address and the templates."""
-    current = versions([*labels, AUTH_LABEL])
-    parts = (
-        sorted(current.items()),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        timezone.localdate().isoformat(),
-        request.build_absolute_uri(),
-        page_stamp(),
-    )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    digest = state_digest([*labels, AUTH_LABEL], request.build_absolute_uri(), page_stamp())
     return f"dashboard:page:{name}:{request.user.pk}:{digest}"
 
 
@@ -236,16 +241,7 @@ def cached_computation(
     result derived from dates ("expired", "overdue") is derived again each day. The versions
     are read before `compute` runs: a change while it runs keys the result under versions
     that are already stale, so it is never served."""
-    current = versions(labels)
-    key_parts = (
-        sorted(current.items()),
-        parts,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        timezone.localdate().isoformat(),
-    )
-    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
-    key = f"computed:{name}:{digest}"
+    key = f"computed:{name}:{state_digest(labels, parts)}"
     found = cache.get(key)
     if found is None:
         found = compute()

@@ -42,6 +42,7 @@ from django.utils.translation import gettext
 
 from foreign_affairs.privacy import mask, personal_fields
 from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, PLAIN_VALUES, safe_cell, safe_row
+from foreign_affairs.views.generic import with_tie_breaker
 
 CHUNK = 2000
 CHUNK_BYTES = 256 * 1024
@@ -297,12 +298,6 @@ def _local_naive(value):
     return value
 
 
-def with_tie_breaker(queryset):
-    from foreign_affairs.views.generic import with_tie_breaker
-
-    return with_tie_breaker(queryset)
-
-
 def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -> Iterator[list]:
     """Yield each row's cells, made safe, in the queryset's order (a datetime through
     `datetimes`; a date, a number or None as it is)."""
@@ -375,31 +370,23 @@ def _row_function(columns, places, datetimes) -> Callable:
 
 def csv_response(columns, queryset, filename: str) -> StreamingHttpResponse:
     """Stream the export as UTF-8 CSV with a BOM (Excel on a Chinese Windows reads GBK
-    without one), `CHUNK` rows a piece."""
-
+    without one): its rows written by PostgreSQL (`exports_pg`) where it can, else `CHUNK`
+    rows a piece by Python."""
     from foreign_affairs import exports_pg
 
     copy = exports_pg.copy_query(columns, with_tie_breaker(queryset))
-    if copy is not None:  # PostgreSQL writes the rows (exports_pg)
-
-        def pieces():
-            buffer = io.StringIO()
-            buffer.write(codecs.BOM_UTF8.decode())
-            csv.writer(buffer).writerow(safe_row(c.header for c in columns))
-            yield buffer.getvalue().encode()
-            body = exports_pg.copy_csv(copy, queryset.db)
-            for start in range(0, len(body), CHUNK_BYTES):
-                yield body[start : start + CHUNK_BYTES]
-
-        response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
 
     def pieces():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write(codecs.BOM_UTF8.decode())
         writer.writerow(safe_row(c.header for c in columns))
+        if copy is not None:
+            yield buffer.getvalue().encode()
+            body = exports_pg.copy_csv(copy, queryset.db)
+            for start in range(0, len(body), CHUNK_BYTES):
+                yield body[start : start + CHUNK_BYTES]
+            return
         batch = []
         for cells in export_rows(columns, queryset, datetimes=_local_text):
             batch.append(cells)

@@ -167,31 +167,14 @@ def key_of(expressions) -> Expression:
     """A text that tells tuples of values apart (NULL included): each value as `n` for NULL,
     else `v<length>:<text>`, concatenated."""
     parts = [
-        _KeyPart(expression, Cast(expression, models.TextField())) for expression in expressions
+        Template(
+            expression,
+            "CASE WHEN ({}) IS NULL THEN 'n'"
+            " ELSE 'v' || length(({})::text) || ':' || ({})::text END",
+        )
+        for expression in expressions
     ]
     return parts[0] if len(parts) == 1 else Concat(*parts, output_field=models.TextField())
-
-
-class _KeyPart(Expression):
-    output_field = models.TextField()
-
-    def __init__(self, expression, text):
-        super().__init__()
-        self.source, self.text = expression, text
-
-    def get_source_expressions(self):
-        return [self.source, self.text]
-
-    def set_source_expressions(self, expressions):
-        self.source, self.text = expressions
-
-    def as_sql(self, compiler, connection):
-        sql, params = compiler.compile(self.source)
-        text, text_params = compiler.compile(self.text)
-        return (
-            f"CASE WHEN ({sql}) IS NULL THEN 'n' ELSE 'v' || length({text}) || ':' || {text} END",
-            [*params, *text_params, *text_params],
-        )
 
 
 def _output_type(queryset, path: str) -> str | None:
@@ -264,11 +247,10 @@ def _computed_cell(column, queryset):
     distinct = (
         queryset.order_by().annotate(export_key=key).values_list("export_key", *paths).distinct()
     )
-    mapping = {}
-    for found, *values in distinct:
-        value = column.convert(values[0] if len(values) == 1 else tuple(values))
-        mapping[found] = _text(value, column.text)
-    return Lookup(key_of([F(path) for path in paths]), mapping)
+    mapping = {
+        found: _text(column.convert(tuple(values)), column.text) for found, *values in distinct
+    }
+    return Lookup(key, mapping)
 
 
 def _computed_of_one(column, queryset, path: str):
@@ -303,8 +285,8 @@ def _masked_cell(column, queryset):
         return None
     masked = Template(
         F(path),
-        "CASE WHEN char_length({0}) <= 5 THEN repeat('*', char_length({0}))"
-        " ELSE left({0}, 3) || '****' || right({0}, 2) END".replace("{0}", "({})"),
+        "CASE WHEN char_length({}) <= 5 THEN repeat('*', char_length({}))"
+        " ELSE left({}, 3) || '****' || right({}, 2) END",
     )
     return SafeText(masked) if column.text else masked
 
