@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 import django_tables2 as tables
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from exchanges.models import (
     ExchangeProject,
@@ -8,13 +10,25 @@ from exchanges.models import (
     PassportCustody,
     Visit,
     VisitPlanLine,
-    destination_names,
     plan_kind,
     plan_labels,
     stored_codes,
 )
 from foreign_affairs.collation import pinyin_order
+from foreign_affairs.countries import country_names
+from foreign_affairs.exports import InLanguage
 from foreign_affairs.tables import FindingsColumn, ObjectTable
+
+
+def destination_names_in(language: str | None) -> Callable[[str], str]:
+    """For exports: the names of the destinations as stored ("AU,NZ") in `language`."""
+    return lambda value: "、".join(country_names(language, stored_codes(value)))
+
+
+def plan_label_in(language: str | None) -> Callable[[str], str]:
+    """For exports: the annual plan of a trip to the destinations as stored, in `language`."""
+    labels = plan_labels(language)
+    return lambda value: labels[plan_kind(stored_codes(value))]
 
 
 class ExchangeProjectTable(ObjectTable):
@@ -100,11 +114,8 @@ class VisitPlanLineTable(ObjectTable):
     findings = FindingsColumn()
     # The codes as stored ("AU,NZ"), each distinct value named once (not a line made of it).
     export_values = {
-        "destinations": (("destinations",), lambda value: destination_names(stored_codes(value))),
-        "plan": (
-            ("destinations",),
-            lambda value: plan_labels(get_language())[plan_kind(stored_codes(value))],
-        ),
+        "destinations": (("destinations",), InLanguage(destination_names_in)),
+        "plan": (("destinations",), InLanguage(plan_label_in)),
     }
 
     def order_description(self, queryset, is_descending):
@@ -146,9 +157,7 @@ class VisitTable(ObjectTable):
         verbose_name=_("countries/regions"), accessor="destination_names", orderable=False
     )
     findings = FindingsColumn()
-    export_values = {
-        "destinations": (("destinations",), lambda value: destination_names(stored_codes(value))),
-    }
+    export_values = {"destinations": (("destinations",), InLanguage(destination_names_in))}
 
     def bulk_findings(self, records):
         from exchanges.selectors import visits_findings

@@ -14,7 +14,8 @@ converter, and the rows come from one `values_list` query streamed in chunks:
 - an annotation of the list's queryset (`with_state`, `last_interaction_on`) is a path too;
 - a table declares what a computed column reads and how it is made, as
   `export_values = {"name": (("path", ...), function_or_choices)}`: the function is called
-  once per distinct tuple of values (a dict memo), a `models.Choices` class maps its labels;
+  once per distinct tuple of values (a dict memo; `InLanguage` makes it once per export in
+  the active language), a `models.Choices` class maps its labels;
 - a column that needs the record itself (a table's `value_<name>`) is computed from the
   records, fetched in one more query in the same order.
 
@@ -38,7 +39,7 @@ from django.db import models
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from foreign_affairs.privacy import mask, personal_fields
 from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, PLAIN_VALUES, safe_cell, safe_row
@@ -77,6 +78,16 @@ class ExportColumn:
 class Bulk:
     """For `export_values`: a column computed for every exported row at once,
     `function(queryset) -> {pk: cell}` in a fixed number of queries (a rule engine's verdict)."""
+
+    function: Callable
+
+
+@dataclass(frozen=True)
+class InLanguage:
+    """For `export_values`: `function(language)` returns the function of a row's values in
+    that language, made once per export in the active one. `get_language()` takes a few
+    microseconds: called for each of a list's thousands of distinct values, it took most of
+    their time."""
 
     function: Callable
 
@@ -156,6 +167,8 @@ def _compile_field_path(model, accessor: str):
 
 def _declared_column(name, header, paths, how, sql=None) -> ExportColumn:
     paths = tuple(paths)
+    if isinstance(how, InLanguage):
+        how = how.function(get_language())
     if isinstance(how, Bulk):
         return ExportColumn(name, header, ("pk",), text=True, bulk=how.function)
     if isinstance(how, type) and issubclass(how, models.Choices):

@@ -26,11 +26,14 @@ cell for cell on PostgreSQL.
 """
 
 import json
+import re
 
+from django.core.exceptions import FieldError
 from django.db import connections, models, transaction
 from django.db.models import Case, Expression, F, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from foreign_affairs.privacy import mask
 from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, safe_cell
@@ -39,7 +42,7 @@ TRIGGERS = frozenset(FORMULA_TRIGGERS)
 # The characters `safe_cell` removes (PostgreSQL's text cannot hold NUL).
 REMOVED = "".join(chr(code) for code in (*range(1, 9), 11, 12, *range(14, 32)))
 TEXT_TYPES = {"CharField", "TextField", "EmailField", "SlugField", "URLField", "CountryField"}
-NUMBER_TYPES = {
+INTEGER_TYPES = {
     "IntegerField",
     "BigIntegerField",
     "SmallIntegerField",
@@ -49,8 +52,8 @@ NUMBER_TYPES = {
     "AutoField",
     "BigAutoField",
     "SmallAutoField",
-    "DecimalField",
 }
+NUMBER_TYPES = INTEGER_TYPES | {"DecimalField"}
 
 
 # A text `safe_cell` changes: one starting with a formula trigger or holding a removed
@@ -118,14 +121,48 @@ class SafeText(OfOne):
 
 
 class Lookup(Expression):
-    """The text a `jsonb` object holds under the key `key` (a text expression), else
-    `default` (an expression, or None for an empty cell)."""
+    """The text `mapping` holds under the key `key` (an expression; the map's keys are its
+    values as text, or integers), else `default` (an expression, or None for an empty cell).
 
+    Written by the size of the map: up to `SMALL` keys (choices, yes/no) as a `CASE`; a map
+    keyed by an integer column (a record's key: 10k teachers' legal status) as an `int[]`
+    indexed by the key, of numbers into an array of the map's texts; else a `jsonb` object,
+    of such numbers when the texts repeat (less JSON to make, send and parse)."""
+
+    SMALL = 8
     output_field = models.TextField()
 
-    def __init__(self, key, mapping: dict[str, str], default=None):
+    def __init__(self, key, mapping: dict[str | int, str], default=None):
         super().__init__()
         self.key, self.mapping, self.default = key, mapping, default
+
+    @cached_property
+    def identity(self):
+        # Expression's identity would make a tuple of every item of the map (10k labels)
+        # each time the query hashes or compares the expression: the map itself tells it.
+        return (self.__class__, self.key, id(self.mapping), self.default)
+
+    def _integer_span(self) -> tuple[int, int] | None:
+        """(lowest, highest) key when the key is an integer column and every key of the map
+        an integer within a span at most a few times the map's size; else None."""
+        try:
+            field = self.key.output_field
+            field = getattr(field, "target_field", field)  # a foreign key: its target's
+            kind = field.get_internal_type()
+        except (AttributeError, FieldError):
+            return None
+        if kind not in INTEGER_TYPES:
+            return None
+        keys = list(self.mapping)
+        if not all(key.__class__ is int for key in keys):
+            try:
+                keys = [int(key) for key in keys]
+            except ValueError:
+                return None
+            if any(str(number) != key for number, key in zip(keys, self.mapping, strict=True)):
+                return None
+        low, high = min(keys), max(keys)
+        return (low, high) if high - low < 4 * len(keys) + 1000 else None
 
     def get_source_expressions(self):
         return [self.key] if self.default is None else [self.key, self.default]
@@ -134,14 +171,44 @@ class Lookup(Expression):
         self.key, *rest = expressions
         self.default = rest[0] if rest else None
 
+    @cached_property
+    def _form(self) -> tuple[str, list, list]:
+        """(the lookup's SQL around `{key}`, its parameters before the key's, after them),
+        made once however often the query is compiled (an export compiles it three times)."""
+        if len(self.mapping) <= self.SMALL:
+            whens = " ".join(["WHEN %s THEN %s"] * len(self.mapping))
+            pairs = [part for key, text in self.mapping.items() for part in (str(key), text)]
+            return f"CASE ({{key}})::text {whens} END", [], pairs
+        texts = list(dict.fromkeys(self.mapping.values()))
+        number = {text: index for index, text in enumerate(texts, start=1)}
+        span = self._integer_span()
+        if span is not None:
+            # An integer key (a record's key) indexes an array of numbers into the texts:
+            # a seventh of the time of looking it up in a jsonb object of 10k keys.
+            low, high = span
+            numbers = [0] * (high - low + 1)
+            for key, text in self.mapping.items():
+                numbers[int(key) - low] = number[text]
+            numbers = ",".join(map(str, numbers))
+            return "(%s::text[])[(%s::int[])[{key}]]", [texts, f"[{low}:{high}]={{{numbers}}}"], []
+        if len(texts) * 2 <= len(self.mapping):
+            data = json.dumps({key: number[text] for key, text in self.mapping.items()})
+            return "(%s::text[])[(%s::jsonb ->> ({key})::text)::int]", [texts, data], []
+        return "(%s::jsonb ->> ({key})::text)", [json.dumps(self.mapping, ensure_ascii=False)], []
+
     def as_sql(self, compiler, connection):
         key_sql, key_params = compiler.compile(self.key)
-        data = json.dumps(self.mapping, ensure_ascii=False)
-        lookup = f"(%s::jsonb ->> ({key_sql})::text)"
+        default_sql, default_params = "NULL", []
+        if self.default is not None:
+            default_sql, default_params = compiler.compile(self.default)
+        if not self.mapping:
+            return default_sql, default_params
+        template, before, after = self._form
+        lookup = template.replace("{key}", key_sql)
+        params = [*before, *key_params, *after]
         if self.default is None:
-            return lookup, [data, *key_params]
-        default_sql, default_params = compiler.compile(self.default)
-        return f"COALESCE({lookup}, {default_sql})", [data, *key_params, *default_params]
+            return lookup, params
+        return f"COALESCE({lookup}, {default_sql})", [*params, *default_params]
 
 
 class Template(OfOne):
@@ -238,27 +305,71 @@ def _mapped_cell(column, labels: dict):
     return Lookup(F(path), mapping, default=Coalesce(Cast(F(path), models.TextField()), Value("")))
 
 
-def _computed_cell(column, queryset):
+class DistinctValues:
+    """The distinct values a computed column reads in the exported rows, each read by one
+    `SELECT DISTINCT` per export, however many columns read them (an institution's country
+    names its region and whether it is on the Belt and Road)."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset.order_by()
+        self.read: dict[tuple[str, ...], list] = {}
+
+    def __call__(self, paths: tuple[str, ...]) -> list[tuple]:
+        """Return [(key, value, ...)]: the value's text (None for NULL) for one path, else
+        `key_of` the values."""
+        if paths not in self.read:
+            self.read[paths] = self._of_one(paths[0]) if len(paths) == 1 else self._of_many(paths)
+        return self.read[paths]
+
+    def _of_one(self, path):
+        key = Cast(F(path), models.TextField())
+        return list(
+            self.queryset.annotate(export_key=key).values_list("export_key", path).distinct()
+        )
+
+    def _of_many(self, paths):
+        rows = list(self.queryset.values_list(*paths).distinct())
+        keys = [_key_text(values) for values in rows]
+        if None not in keys:
+            return [(key, *values) for key, values in zip(keys, rows, strict=True)]
+        # A value whose text Python cannot tell as PostgreSQL writes it: the database's key.
+        key = key_of([F(path) for path in paths])
+        return list(
+            self.queryset.annotate(export_key=key).values_list("export_key", *paths).distinct()
+        )
+
+
+def _key_text(values) -> str | None:
+    """`key_of` of these values as PostgreSQL makes it, for texts and integers (None when a
+    value is of another kind)."""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("n")
+        elif value.__class__ is str or value.__class__ is int:
+            text = str(value)
+            parts.append(f"v{len(text)}:{text}")
+        else:
+            return None
+    return "".join(parts)
+
+
+def _computed_cell(column, distinct: DistinctValues):
     """A function of the row's values: called once per distinct value, looked up by key."""
-    paths = list(column.paths)
+    paths = tuple(column.paths)
     if len(paths) == 1:
-        return _computed_of_one(column, queryset, paths[0])
-    key = key_of([F(path) for path in paths])
-    distinct = (
-        queryset.order_by().annotate(export_key=key).values_list("export_key", *paths).distinct()
-    )
+        return _computed_of_one(column, distinct, paths[0])
     mapping = {
-        found: _text(column.convert(tuple(values)), column.text) for found, *values in distinct
+        found: _text(column.convert(tuple(values)), column.text)
+        for found, *values in distinct(paths)
     }
-    return Lookup(key, mapping)
+    return Lookup(key_of([F(path) for path in paths]), mapping)
 
 
-def _computed_of_one(column, queryset, path: str):
+def _computed_of_one(column, distinct: DistinctValues, path: str):
     """A function of one value: the value's text is its key, NULL is asked apart."""
-    key = Cast(F(path), models.TextField())
-    distinct = queryset.order_by().annotate(export_key=key).values_list("export_key", path)
     mapping, for_null = {}, ""
-    for found, value in distinct.distinct():
+    for found, value in distinct((path,)):
         text = _text(column.convert(value), column.text)
         if found is None:
             for_null = text
@@ -291,19 +402,20 @@ def _masked_cell(column, queryset):
     return SafeText(masked) if column.text else masked
 
 
-def cell_expression(column, queryset):
+def cell_expression(column, queryset, distinct: DistinctValues | None = None):
     """Return the SQL expression of the text of `column`'s cell, or None when the Python
-    writer must write it."""
+    writer must write it (`distinct`: the values read for the export's other columns)."""
     from foreign_affairs.exports import Labels
 
     if column.needs_record:
         return None
     if column.bulk is not None:
-        mapping = {str(pk): _text(cell, column.text) for pk, cell in column.bulk(queryset).items()}
-        return Lookup(F("pk"), mapping)
+        cells = column.bulk(queryset)
+        texts = {cell: _text(cell, column.text) for cell in set(cells.values())}
+        return Lookup(F("pk"), {pk: texts[cell] for pk, cell in cells.items()})
     if column.labels is not None:
         labels = column.labels.load()
-        mapping = {str(pk): _text(label, column.text) for pk, label in labels.items()}
+        mapping = {pk: _text(label, column.text) for pk, label in labels.items()}
         return Lookup(F(column.paths[0]), mapping)
     if column.sql is not None:
         expression = column.sql(*(F(path) for path in column.paths))
@@ -315,7 +427,7 @@ def cell_expression(column, queryset):
     owner = getattr(column.convert, "__self__", None)
     if isinstance(owner, Labels):
         return _mapped_cell(column, owner)
-    return _computed_cell(column, queryset)
+    return _computed_cell(column, distinct or DistinctValues(queryset))
 
 
 def copy_query(columns, queryset) -> tuple[str, list] | None:
@@ -324,9 +436,9 @@ def copy_query(columns, queryset) -> tuple[str, list] | None:
     written in SQL."""
     if connections[queryset.db].vendor != "postgresql" or not columns:
         return None
-    cells = {}
+    cells, distinct = {}, DistinctValues(queryset)
     for index, column in enumerate(columns):
-        expression = cell_expression(column, queryset)
+        expression = cell_expression(column, queryset, distinct)
         if expression is None:
             return None
         cells[f"export_cell_{index}"] = Template(expression, "NULLIF({}, '')")
@@ -335,46 +447,75 @@ def copy_query(columns, queryset) -> tuple[str, list] | None:
     sql, params = compiler.as_sql()
     if compiler.has_extra_select or compiler.col_count != len(cells):
         return None  # a DISTINCT selects its ORDER BY columns too: they would be written
-    sql, params = sorted_first(queryset, rows, sql, list(params))
+    sql, params = sorted_first(rows, sql, list(params))
     return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
 
 
-def sorted_first(queryset, rows, sql: str, params: list) -> tuple[str, list]:
-    """Return `sql` (the cells of `rows`, sorted) rewritten to sort the table's rows first
-    and make the cells of the sorted rows: `SELECT <cells> FROM (SELECT * FROM t WHERE …
-    ORDER BY … OFFSET 0) t`. Sorting the rows with their cells moves every cell's text
-    through the sort: a third of the export's time at 10k rows. The same rows in the same
-    order; the subquery is not merged into the outer query (OFFSET 0) and the outer query
-    only computes.
+# A single-quoted SQL literal ('' inside it is a quote).
+LITERAL = re.compile(r"'(?:[^']|'')*'")
 
-    Only for a query of one table (no join), whose parts are found exactly as compiled
-    (each checked); otherwise `sql` as it is."""
-    using = queryset.db
-    quote = connections[using].ops.quote_name
-    table = quote(queryset.model._meta.db_table)
-    keys_sql, keys_params = (
-        queryset.order_by().values_list("pk").query.get_compiler(using=using).as_sql()
-    )
-    pk = quote(queryset.model._meta.pk.column)
-    head = f'SELECT {table}.{pk} AS "pk" FROM {table}'
-    unsorted_sql, unsorted_params = rows.order_by().query.get_compiler(using=using).as_sql()
-    if not keys_sql.startswith(head) or not sql.startswith(unsorted_sql):
+
+def sorted_first(rows, sql: str, params: list) -> tuple[str, list]:
+    """Return `sql` (the cells of `rows`, sorted) rewritten to sort the rows first and make
+    the cells of the sorted rows:
+
+        SELECT <cells, reading s."export_ref_N"> FROM (
+            SELECT <each column the cells read> AS "export_ref_N" FROM … WHERE … ORDER BY …
+            OFFSET 0) s
+
+    Sorting the rows with their cells moves every cell's text through the sort, and a join
+    makes the cells before it sorts: at 10k rows a third of an export's time. The subquery
+    reads only the columns the cells need (not `SELECT *`), is not merged into the outer
+    query (OFFSET 0), and the outer query only computes, in its order.
+
+    The cells and the FROM clause are found exactly as the compiler wrote them (each checked);
+    a query with GROUP BY, or one whose parts are not found, is returned as it is."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    unsorted_sql, unsorted_params = rows.order_by().query.get_compiler(using=rows.db).as_sql()
+    unsorted_params = list(unsorted_params)
+    if not sql.startswith(unsorted_sql) or params[: len(unsorted_params)] != unsorted_params:
         return sql, params
-    where, where_params = keys_sql[len(head) :], list(keys_params)  # "" or " WHERE …"
-    tail = f" FROM {table}{where}"
     order, order_params = sql[len(unsorted_sql) :], params[len(unsorted_params) :]
+    compiler.setup_query()
+    quote = compiler.connection.ops.quote_name
+    cell_sql, cell_params = [], []
+    for _, (cell, cell_param), alias in compiler.select:
+        cell_sql.append(f"{cell} AS {quote(alias)}" if alias else cell)
+        cell_params += cell_param
+    cells = ", ".join(cell_sql)
+    head = f"SELECT {cells}"
+    tail = unsorted_sql[len(head) :]
     if (
-        not unsorted_sql.startswith("SELECT ")
-        or not unsorted_sql.endswith(tail)
+        not unsorted_sql.startswith(head + " FROM ")
+        or unsorted_params[: len(cell_params)] != cell_params
         or not order.startswith(" ORDER BY ")
-        or list(unsorted_params[len(unsorted_params) - len(where_params) :]) != where_params
-        or where_params + order_params != params[len(unsorted_params) - len(where_params) :]
+        or " GROUP BY " in tail
+        or rows.query.group_by is not None
     ):
         return sql, params
-    cells = unsorted_sql[len("SELECT ") : len(unsorted_sql) - len(tail)]
-    cell_params = list(unsorted_params[: len(unsorted_params) - len(where_params)])
-    inner = f"SELECT * FROM {table}{where}{order} OFFSET 0"
-    return f"SELECT {cells} FROM ({inner}) {table}", [*cell_params, *where_params, *order_params]
+    # The columns the cells read: an alias of the query (a table, quoted, or T3) and a
+    # column, outside the literals (a subquery's own aliases, U0, are not the query's).
+    aliases = "|".join(
+        re.escape(quote(alias) if alias in rows.query.table_map else alias)
+        for alias in rows.query.alias_map
+    )
+    reference = re.compile(rf'(?<![\w"])(?:{aliases})\."[^"]+"')
+    columns: dict[str, str] = {}
+
+    def outer(match):
+        name = columns.setdefault(match.group(0), f'"export_ref_{len(columns)}"')
+        return f"s.{name}"
+
+    pieces = re.split(f"({LITERAL.pattern})", cells)
+    cells = "".join(
+        piece if index % 2 else reference.sub(outer, piece) for index, piece in enumerate(pieces)
+    )
+    read = ", ".join(f"{column} AS {name}" for column, name in columns.items()) or "1"
+    inner = f"SELECT {read}{tail}{order} OFFSET 0"
+    return (
+        f"SELECT {cells} FROM ({inner}) s",
+        [*cell_params, *unsorted_params[len(cell_params) :], *order_params],
+    )
 
 
 def copy_csv(copy: tuple[str, list], using: str) -> bytes:

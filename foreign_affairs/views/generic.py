@@ -145,7 +145,8 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
         if not self.exporting():  # any other `export` value (json, xls...) shows the list
             return super(ExportMixin, self).render_to_response(context, **kwargs)
         # Exporting Excel is office work (DESIGN §1): it needs the change permission.
-        if not context["can"]["change"]:
+        opts = self.model._meta
+        if not self.request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
             raise PermissionDenied
         return super().render_to_response(context, **kwargs)
 
@@ -213,6 +214,10 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
         )
 
     def get_context_data(self, **kwargs):
+        if self.exporting():
+            # An export is no page: nothing of the page (a page of the table, the filter
+            # form, the links) is made; `create_export` makes the table it writes.
+            return kwargs
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
