@@ -447,7 +447,7 @@ def copy_query(columns, queryset) -> tuple[str, list] | None:
     sql, params = compiler.as_sql()
     if compiler.has_extra_select or compiler.col_count != len(cells):
         return None  # a DISTINCT selects its ORDER BY columns too: they would be written
-    sql, params = sorted_first(rows, sql, list(params))
+    sql, params = sorted_first(compiler, sql, list(params))
     return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
 
 
@@ -455,9 +455,9 @@ def copy_query(columns, queryset) -> tuple[str, list] | None:
 LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 
-def sorted_first(rows, sql: str, params: list) -> tuple[str, list]:
-    """Return `sql` (the cells of `rows`, sorted) rewritten to sort the rows first and make
-    the cells of the sorted rows:
+def sorted_first(compiler, sql: str, params: list) -> tuple[str, list]:
+    """Return `sql` (cells of sorted rows) rewritten to sort the rows first and make the cells
+    of the sorted rows:
 
         SELECT <cells, reading s."export_ref_N"> FROM (
             SELECT <each column the cells read> AS "export_ref_N" FROM … WHERE … ORDER BY …
@@ -468,36 +468,37 @@ def sorted_first(rows, sql: str, params: list) -> tuple[str, list]:
     reads only the columns the cells need (not `SELECT *`), is not merged into the outer
     query (OFFSET 0), and the outer query only computes, in its order.
 
-    The cells and the FROM clause are found exactly as the compiler wrote them (each checked);
-    a query with GROUP BY, or one whose parts are not found, is returned as it is."""
-    compiler = rows.query.get_compiler(using=rows.db)
-    unsorted_sql, unsorted_params = rows.order_by().query.get_compiler(using=rows.db).as_sql()
-    unsorted_params = list(unsorted_params)
-    if not sql.startswith(unsorted_sql) or params[: len(unsorted_params)] != unsorted_params:
+    `compiler` compiled `sql` (its `as_sql`): the cells and the ORDER BY are found exactly as
+    it wrote them (each checked); a query with GROUP BY or DISTINCT, or one whose parts are not
+    found, is returned as it is."""
+    query = compiler.query
+    if query.group_by is not None or query.distinct:
         return sql, params
-    order, order_params = sql[len(unsorted_sql) :], params[len(unsorted_params) :]
-    compiler.setup_query()
     quote = compiler.connection.ops.quote_name
     cell_sql, cell_params = [], []
     for _, (cell, cell_param), alias in compiler.select:
         cell_sql.append(f"{cell} AS {quote(alias)}" if alias else cell)
         cell_params += cell_param
+    order_sql, order_params = [], []
+    for _, (sorted_by, sorted_params, _) in compiler.get_order_by():
+        order_sql.append(sorted_by)
+        order_params += sorted_params
     cells = ", ".join(cell_sql)
-    head = f"SELECT {cells}"
-    tail = unsorted_sql[len(head) :]
+    head, order = f"SELECT {cells}", " ORDER BY " + ", ".join(order_sql)
+    tail = sql[len(head) : len(sql) - len(order)]  # " FROM … WHERE …"
+    tail_params = params[len(cell_params) : len(params) - len(order_params)]
     if (
-        not unsorted_sql.startswith(head + " FROM ")
-        or unsorted_params[: len(cell_params)] != cell_params
-        or not order.startswith(" ORDER BY ")
+        not order_sql
+        or not sql.startswith(head + " FROM ")
+        or not sql.endswith(order)
+        or [*cell_params, *tail_params, *order_params] != params
         or " GROUP BY " in tail
-        or rows.query.group_by is not None
     ):
         return sql, params
     # The columns the cells read: an alias of the query (a table, quoted, or T3) and a
     # column, outside the literals (a subquery's own aliases, U0, are not the query's).
     aliases = "|".join(
-        re.escape(quote(alias) if alias in rows.query.table_map else alias)
-        for alias in rows.query.alias_map
+        re.escape(quote(alias) if alias in query.table_map else alias) for alias in query.alias_map
     )
     reference = re.compile(rf'(?<![\w"])(?:{aliases})\."[^"]+"')
     columns: dict[str, str] = {}
@@ -514,7 +515,7 @@ def sorted_first(rows, sql: str, params: list) -> tuple[str, list]:
     inner = f"SELECT {read}{tail}{order} OFFSET 0"
     return (
         f"SELECT {cells} FROM ({inner}) s",
-        [*cell_params, *unsorted_params[len(cell_params) :], *order_params],
+        [*cell_params, *tail_params, *order_params],
     )
 
 

@@ -1,0 +1,155 @@
+"""PostgreSQL's CSV writer (foreign_affairs.exports_pg): each way it writes a label map, the
+rows it sorts before making their cells, and the keys of values it reads once."""
+
+import pytest
+from django.db import connection, models
+from django.db.models import F
+from django.db.models.functions import Cast
+from django.urls import reverse
+
+from exchanges.models import VisitPlanLine
+from faculty.models import QualificationCheck
+from foreign_affairs import exports_pg
+from foreign_affairs.exports_pg import Lookup, key_of, sorted_first
+from partners.models import Institution
+from tests.exchanges.factories import VisitFactory, VisitPlanLineFactory
+from tests.faculty.factories import QualificationCheckFactory
+from tests.partners.factories import InstitutionFactory
+from tests.test_export import csv_rows
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="PostgreSQL writes a CSV export itself (COPY); elsewhere Python does",
+    ),
+]
+
+
+def looked_up(expression) -> dict[int, str | None]:
+    rows = Institution.objects.annotate(cell=expression).values_list("pk", "cell")
+    return dict(rows)
+
+
+@pytest.fixture
+def institutions():
+    return InstitutionFactory.create_batch(30)
+
+
+def test_a_small_map_is_a_case(institutions):
+    mapping = {"university": "大学", "hospital": "医院"}
+    lookup = Lookup(F("kind"), mapping, default=Cast(F("kind"), models.TextField()))
+    sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
+    assert "CASE" in sql and "jsonb" not in sql
+    for institution in institutions:
+        expected = mapping.get(institution.kind, institution.kind)
+        assert looked_up(lookup)[institution.pk] == expected
+
+
+def test_a_map_keyed_by_the_record_is_an_array_index(institutions):
+    """Every second record has a text, of three that repeat; the others are NULL."""
+    texts = ["不符合（5）", "不适用", "含'引号'与,逗号"]
+    mapping = {row.pk: texts[row.pk % 3] for row in institutions[::2]}
+    lookup = Lookup(F("pk"), mapping)
+    sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
+    assert "::int[]" in sql and "jsonb" not in sql
+    assert looked_up(lookup) == {row.pk: mapping.get(row.pk) for row in institutions}
+
+
+def test_a_map_of_sparse_keys_is_a_jsonb_object(institutions):
+    """Keys far apart (a span of millions) would make a huge array: a jsonb object instead."""
+    far = 10_000_000
+    mapping = {**{row.pk: "同一" for row in institutions}, far: "远"}
+    lookup = Lookup(F("pk"), mapping)
+    sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
+    assert "jsonb" in sql and "::int[]" not in sql
+    assert looked_up(lookup) == {row.pk: "同一" for row in institutions}
+
+
+@pytest.mark.parametrize("repeat", [True, False], ids=["repeated texts", "distinct texts"])
+def test_a_map_keyed_by_text_is_a_jsonb_object(institutions, repeat):
+    mapping = {
+        str(row.pk): ("重复" if repeat else f"第{row.pk}个") for row in institutions if row.pk % 5
+    }
+    lookup = Lookup(Cast(F("pk"), models.TextField()), mapping, default=models.Value("无"))
+    sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
+    assert "jsonb" in sql and "::int[]" not in sql
+    assert ("::text[]" in sql) is repeat
+    assert looked_up(lookup) == {row.pk: mapping.get(str(row.pk), "无") for row in institutions}
+
+
+def test_keys_of_several_values_are_made_in_python_as_postgresql_makes_them():
+    """`DistinctValues` reads (country, city) pairs and keys them in Python; the COPY looks
+    them up by the key PostgreSQL makes (`key_of`)."""
+    for city in ["广州", "", "a:b", "v3:x", "n", "Zürich 😀", "'; --"]:
+        InstitutionFactory(country="CN", city=city)
+    key = key_of([F("country"), F("city")])
+    rows = Institution.objects.annotate(key=key).values_list("key", "country", "city")
+    assert len(rows) == 7
+    for made, *values in rows:
+        assert exports_pg._key_text(values) == made
+    assert exports_pg._key_text((None, 12)) == "nv2:12"
+    assert exports_pg._key_text((True,)) is None  # PostgreSQL writes true: its own key
+
+
+def test_a_grouped_query_is_not_rewritten():
+    rows = Institution.objects.annotate(contact_count=models.Count("contacts")).values_list(
+        "name_zh", "contact_count"
+    )
+    compiler = rows.order_by("name_zh").query.get_compiler(using="default")
+    sql, params = compiler.as_sql()
+    assert sorted_first(compiler, sql, list(params)) == (sql, list(params))
+
+
+def test_rows_of_a_join_are_sorted_before_their_cells_are_made():
+    QualificationCheckFactory.create_batch(3)
+    rows = QualificationCheck.objects.order_by("-year", "teacher__family_name", "-pk")
+    rows = rows.annotate(cell=F("teacher__given_name")).values_list("cell")
+    compiler = rows.query.get_compiler(using="default")
+    sql, params = compiler.as_sql()
+    rewritten, rewritten_params = sorted_first(compiler, sql, list(params))
+    assert rewritten.startswith('SELECT s."export_ref_0" AS "cell" FROM (SELECT ')
+    assert rewritten.endswith(" OFFSET 0) s")
+    assert " JOIN " in rewritten and "ORDER BY" in rewritten
+    with connection.cursor() as cursor:
+        cursor.execute(rewritten, rewritten_params)
+        assert cursor.fetchall() == list(rows)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("faculty:qualificationcheck_list", {"sort": "teacher"}),
+        ("faculty:qualificationcheck_list", {"sort": "-teacher", "result": "passed"}),
+        ("faculty:qualificationcheck_list", {"q": "a"}),
+        ("exchanges:visitplanline_list", {"sort": "-visit_count"}),
+        ("exchanges:visitplanline_list", {"q": "日本", "sort": "description"}),
+        ("partners:institution_list", {"sort": "-last_interaction_on"}),
+        ("partners:institution_list", {"q": "大学", "sort": "country"}),
+        ("faculty:foreignteacher_list", {"sort": "-nationality"}),
+    ],
+)
+def test_filtered_and_sorted_exports_are_what_python_writes(
+    staff_client, monkeypatch, url_name, query
+):
+    """The same rows in the same order, cell for cell, with a filter, a search and a sort by
+    a joined or computed column (the rows are sorted in a subquery: `sorted_first`)."""
+    QualificationCheckFactory.create_batch(2)
+    QualificationCheckFactory.create_batch(2, result="passed")
+    for line in VisitPlanLineFactory.create_batch(3):
+        VisitFactory.create_batch(line.pk % 3, plan_line=line)
+    for number in range(3):
+        InstitutionFactory(name_zh=f"第{number}医科大学")
+    assert VisitPlanLine.objects.exists()
+    copies = []
+    copy_csv = exports_pg.copy_csv
+    monkeypatch.setattr(exports_pg, "copy_csv", lambda *args: copies.append(1) or copy_csv(*args))
+    url = reverse(url_name)
+
+    by_postgresql = csv_rows(staff_client.get(url, {**query, "export": "csv"}))
+    assert copies, "the Python writer wrote it"
+    monkeypatch.setattr(exports_pg, "copy_query", lambda *args: None)
+    by_python = csv_rows(staff_client.get(url, {**query, "export": "csv"}))
+
+    assert by_postgresql == by_python
+    assert len(by_postgresql) > 2
