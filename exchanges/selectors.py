@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from exchanges.models import (
@@ -22,26 +22,17 @@ from exchanges.models import (
     plan_kind,
 )
 from foreign_affairs.models import add_months
-
-
-def related_count(model, field: str) -> Coalesce:
-    """Return how many `model` rows point at the outer row through `field`, as a subquery
-    (0 without any): a list annotated with it is counted and paginated on its own table,
-    without a join and a GROUP BY over every row (issue 12). `COUNT(*)` without a GROUP BY
-    reads the index of `field` alone (an index-only scan), not every counted row."""
-    rows = model._base_manager.filter(**{field: OuterRef("pk")}).order_by()
-    total = Func(template="COUNT(*)", output_field=IntegerField())
-    return Coalesce(Subquery(rows.annotate(total=total).values("total")), 0)
+from foreign_affairs.selectors import RelatedCount
 
 
 def projects_with_participant_count() -> QuerySet[ExchangeProject]:
     """Return the projects with `participant_count`, for their list."""
-    return ExchangeProject.objects.annotate(participant_count=related_count(Participant, "project"))
+    return ExchangeProject.objects.annotate(participant_count=RelatedCount(Participant, "project"))
 
 
 def plan_lines_with_visit_count() -> QuerySet[VisitPlanLine]:
     """Return the annual plan's lines with `visit_count` (the visits made under each)."""
-    return VisitPlanLine.objects.annotate(visit_count=related_count(Visit, "plan_line"))
+    return VisitPlanLine.objects.annotate(visit_count=RelatedCount(Visit, "plan_line"))
 
 
 # States in which a visit is a real trip (taken or on its way); drafts and cancelled ones are

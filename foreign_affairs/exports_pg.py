@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from foreign_affairs.privacy import mask
+from foreign_affairs.selectors import RelatedCount
 from foreign_affairs.spreadsheets import FORMULA_TRIGGERS, safe_cell
 
 TRIGGERS = frozenset(FORMULA_TRIGGERS)
@@ -421,6 +422,10 @@ def cell_expression(column, queryset, distinct: DistinctValues | None = None):
         expression = column.sql(*(F(path) for path in column.paths))
         return SafeText(expression) if column.text else expression
     if column.convert is None:
+        annotation = queryset.query.annotations.get(column.paths[0])
+        if isinstance(annotation, RelatedCount):  # one grouped query, not a subquery a row
+            counts = annotation.counts(queryset)
+            return Lookup(F("pk"), {pk: str(count) for pk, count in counts.items()}, Value("0"))
         return _plain_cell(column, queryset, column.paths[0])
     if column.convert is mask:
         return _masked_cell(column, queryset)

@@ -418,7 +418,8 @@ def build_cases(rows: int, staff, admin_client, term: str) -> tuple[list[Case], 
 
 def bare_paths(table_class, model) -> list[str]:
     """The columns of the table that are model fields, as `values_list` paths (a foreign
-    key by the first field its model orders by)."""
+    key by the first field its model orders by; a field shown through an attribute, such as
+    `country__name`, by the field)."""
     from django.core.exceptions import FieldDoesNotExist
 
     paths = []
@@ -437,11 +438,12 @@ def bare_paths(table_class, model) -> list[str]:
             if model_field.many_to_many or model_field.one_to_many:
                 ok = False
                 break
-            if model_field.is_relation:
-                current = model_field.related_model
-                ordering = [o.lstrip("-") for o in current._meta.ordering if "__" not in o]
-                if ordering and "." not in accessor:
-                    path.append(ordering[0])
+            if not model_field.is_relation:
+                break  # a field shown through an attribute (a country by its name): the field
+            current = model_field.related_model
+            ordering = [o.lstrip("-") for o in current._meta.ordering if "__" not in o]
+            if ordering and "." not in accessor:
+                path.append(ordering[0])
         if ok and path:
             paths.append("__".join(path))
     return paths
