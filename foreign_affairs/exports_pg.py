@@ -57,6 +57,8 @@ INTEGER_TYPES = {
 NUMBER_TYPES = INTEGER_TYPES | {"DecimalField"}
 
 
+KEY = object()  # in `Lookup._form`'s parameters: where the key's go
+
 # A text `safe_cell` changes: one starting with a formula trigger or holding a removed
 # character (inside brackets none of them is special; "-" comes last).
 NEEDS_CARE = (
@@ -127,10 +129,12 @@ class Lookup(Expression):
 
     Written by the size of the map: up to `SMALL` keys (choices, yes/no) as a `CASE`; a map
     keyed by an integer column (a record's key: 10k teachers' legal status) as an `int[]`
-    indexed by the key, of numbers into an array of the map's texts; else a `jsonb` object,
-    of such numbers when the texts repeat (less JSON to make, send and parse)."""
+    indexed by the key, of numbers into an array of the map's texts; a map of up to `FEW`
+    texts (a trip's annual plan) as a `CASE` asking which text's constant array of keys holds
+    the key (hashed once by PostgreSQL); else a `jsonb` object, of such numbers when the texts
+    repeat (less JSON to make, send and parse)."""
 
-    SMALL = 8
+    SMALL, FEW = 8, 4
     output_field = models.TextField()
 
     def __init__(self, key, mapping: dict[str | int, str], default=None):
@@ -173,13 +177,14 @@ class Lookup(Expression):
         self.default = rest[0] if rest else None
 
     @cached_property
-    def _form(self) -> tuple[str, list, list]:
-        """(the lookup's SQL around `{key}`, its parameters before the key's, after them),
-        made once however often the query is compiled (an export compiles it three times)."""
+    def _form(self) -> tuple[str, list]:
+        """(the lookup's SQL, each `{key}` standing for the key's, its parameters, `KEY` where
+        the key's go), made once however often the query is compiled (an export compiles it
+        three times)."""
         if len(self.mapping) <= self.SMALL:
             whens = " ".join(["WHEN %s THEN %s"] * len(self.mapping))
             pairs = [part for key, text in self.mapping.items() for part in (str(key), text)]
-            return f"CASE ({{key}})::text {whens} END", [], pairs
+            return f"CASE ({{key}})::text {whens} END", [KEY, *pairs]
         texts = list(dict.fromkeys(self.mapping.values()))
         number = {text: index for index, text in enumerate(texts, start=1)}
         span = self._integer_span()
@@ -190,12 +195,22 @@ class Lookup(Expression):
             numbers = [0] * (high - low + 1)
             for key, text in self.mapping.items():
                 numbers[int(key) - low] = number[text]
-            numbers = ",".join(map(str, numbers))
-            return "(%s::text[])[(%s::int[])[{key}]]", [texts, f"[{low}:{high}]={{{numbers}}}"], []
+            array = f"[{low}:{high}]={{{','.join(map(str, numbers))}}}"
+            return "(%s::text[])[(%s::int[])[{key}]]", [texts, array, KEY]
+        if len(texts) <= self.FEW:
+            # A few texts (a trip's plan, a region): which of the texts' lists of keys holds
+            # the key, each list a hash table PostgreSQL builds once (`= ANY` of a constant).
+            keys = {text: [] for text in texts}
+            for key, text in self.mapping.items():
+                keys[text].append(str(key))
+            whens = " ".join(["WHEN ({key})::text = ANY(%s::text[]) THEN %s"] * len(texts))
+            params = [part for text in texts for part in (KEY, _array(keys[text]), text)]
+            return f"CASE {whens} END", params
         if len(texts) * 2 <= len(self.mapping):
             data = json.dumps({key: number[text] for key, text in self.mapping.items()})
-            return "(%s::text[])[(%s::jsonb ->> ({key})::text)::int]", [texts, data], []
-        return "(%s::jsonb ->> ({key})::text)", [json.dumps(self.mapping, ensure_ascii=False)], []
+            return "(%s::text[])[(%s::jsonb ->> ({key})::text)::int]", [texts, data, KEY]
+        data = json.dumps(self.mapping, ensure_ascii=False)
+        return "(%s::jsonb ->> ({key})::text)", [data, KEY]
 
     def as_sql(self, compiler, connection):
         key_sql, key_params = compiler.compile(self.key)
@@ -204,12 +219,21 @@ class Lookup(Expression):
             default_sql, default_params = compiler.compile(self.default)
         if not self.mapping:
             return default_sql, default_params
-        template, before, after = self._form
+        template, form_params = self._form
         lookup = template.replace("{key}", key_sql)
-        params = [*before, *key_params, *after]
+        params = []
+        for param in form_params:
+            params += key_params if param is KEY else [param]
         if self.default is None:
             return lookup, params
         return f"COALESCE({lookup}, {default_sql})", [*params, *default_params]
+
+
+def _array(texts: list[str]) -> str:
+    """A PostgreSQL array literal of these texts (`{"a","b\\"c"}`): a constant the planner
+    hashes for `= ANY`."""
+    quoted = ('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"' for text in texts)
+    return "{" + ",".join(quoted) + "}"
 
 
 class Template(OfOne):

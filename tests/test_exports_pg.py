@@ -59,17 +59,39 @@ def test_a_map_keyed_by_the_record_is_an_array_index(institutions):
 def test_a_map_of_sparse_keys_is_a_jsonb_object(institutions):
     """Keys far apart (a span of millions) would make a huge array: a jsonb object instead."""
     far = 10_000_000
-    mapping = {**{row.pk: "同一" for row in institutions}, far: "远"}
+    mapping = {**{row.pk: f"第{row.pk % 6}类" for row in institutions}, far: "远"}
     lookup = Lookup(F("pk"), mapping)
     sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
     assert "jsonb" in sql and "::int[]" not in sql
-    assert looked_up(lookup) == {row.pk: "同一" for row in institutions}
+    assert looked_up(lookup) == {row.pk: mapping[row.pk] for row in institutions}
+
+
+def test_a_map_of_few_texts_asks_which_list_holds_the_key(institutions):
+    """Many keys, two texts: `= ANY` of each text's keys, odd keys included."""
+    odd = ['引号"', "反斜杠\\", "{花括号}", "逗号,", "NULL", "", " 空格 "]
+    mapping = {str(row.pk): ("出国" if row.pk % 2 else "港澳台") for row in institutions}
+    mapping |= {key: "出国" for key in odd}
+    key = Cast(F("pk"), models.TextField())
+    lookup = Lookup(key, mapping, default=models.Value("无"))
+    sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
+    assert "ANY" in sql and "jsonb" not in sql
+    assert looked_up(lookup) == {row.pk: mapping[str(row.pk)] for row in institutions}
+    for text in odd:
+        found = Institution.objects.annotate(cell=Lookup(models.Value(text), mapping)).values_list(
+            "cell", flat=True
+        )
+        assert set(found) == {"出国"}, text
+    assert looked_up(Lookup(models.Value("其他"), mapping, models.Value("无"))) == {
+        row.pk: "无" for row in institutions
+    }
 
 
 @pytest.mark.parametrize("repeat", [True, False], ids=["repeated texts", "distinct texts"])
 def test_a_map_keyed_by_text_is_a_jsonb_object(institutions, repeat):
     mapping = {
-        str(row.pk): ("重复" if repeat else f"第{row.pk}个") for row in institutions if row.pk % 5
+        str(row.pk): (f"重复{row.pk % 5}" if repeat else f"第{row.pk}个")
+        for row in institutions
+        if row.pk % 6
     }
     lookup = Lookup(Cast(F("pk"), models.TextField()), mapping, default=models.Value("无"))
     sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
