@@ -129,12 +129,13 @@ class Lookup(Expression):
 
     Written by the size of the map: up to `SMALL` keys (choices, yes/no) as a `CASE`; a map
     keyed by an integer column (a record's key: 10k teachers' legal status) as an `int[]`
-    indexed by the key, of numbers into an array of the map's texts; a map of up to `FEW`
+    indexed by the key, of numbers into an array of the map's texts (up to `ARRAY` of them);
+    a map of up to `FEW`
     texts (a trip's annual plan) as a `CASE` asking which text's constant array of keys holds
     the key (hashed once by PostgreSQL); else a `jsonb` object, of such numbers when the texts
     repeat (less JSON to make, send and parse)."""
 
-    SMALL, FEW = 8, 4
+    SMALL, FEW, ARRAY = 8, 4, 32
     output_field = models.TextField()
 
     def __init__(self, key, mapping: dict[str | int, str], default=None):
@@ -187,7 +188,9 @@ class Lookup(Expression):
             return f"CASE ({{key}})::text {whens} END", [KEY, *pairs]
         texts = list(dict.fromkeys(self.mapping.values()))
         number = {text: index for index, text in enumerate(texts, start=1)}
-        span = self._integer_span()
+        # An element of an array of texts is found by walking the ones before it: an array
+        # of texts is for a few of them, else each row walks hundreds.
+        span = self._integer_span() if len(texts) <= self.ARRAY else None
         if span is not None:
             # An integer key (a record's key) indexes an array of numbers into the texts:
             # a seventh of the time of looking it up in a jsonb object of 10k keys.
@@ -206,7 +209,7 @@ class Lookup(Expression):
             whens = " ".join(["WHEN ({key})::text = ANY(%s::text[]) THEN %s"] * len(texts))
             params = [part for text in texts for part in (KEY, _array(keys[text]), text)]
             return f"CASE {whens} END", params
-        if len(texts) * 2 <= len(self.mapping):
+        if len(texts) <= self.ARRAY and len(texts) * 2 <= len(self.mapping):
             data = json.dumps({key: number[text] for key, text in self.mapping.items()})
             return "(%s::text[])[(%s::jsonb ->> ({key})::text)::int]", [texts, data, KEY]
         data = json.dumps(self.mapping, ensure_ascii=False)

@@ -56,6 +56,17 @@ def test_a_map_keyed_by_the_record_is_an_array_index(institutions):
     assert looked_up(lookup) == {row.pk: mapping.get(row.pk) for row in institutions}
 
 
+def test_a_map_of_many_texts_is_a_jsonb_object(institutions):
+    """An array of texts is walked to its element: a map of a text per record (a related
+    record's label) is a jsonb object."""
+    mapping = {row.pk: f"第{row.pk}个" for row in institutions}
+    last = max(mapping)
+    lookup = Lookup(F("pk"), mapping | {last + n: f"没有的第{n}个" for n in range(1, 40)})
+    sql, _ = Institution.objects.annotate(cell=lookup).query.sql_with_params()
+    assert "jsonb" in sql and "[]" not in sql
+    assert looked_up(lookup) == mapping
+
+
 def test_a_map_of_sparse_keys_is_a_jsonb_object(institutions):
     """Keys far apart (a span of millions) would make a huge array: a jsonb object instead."""
     far = 10_000_000
