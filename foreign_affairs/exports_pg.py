@@ -350,6 +350,10 @@ class DistinctValues:
         return self.read[paths]
 
     def _of_one(self, path):
+        values = list(self.queryset.values_list(path, flat=True).distinct())
+        if all(value is None or value.__class__ in (str, int) for value in values):
+            return [(None if value is None else str(value), value) for value in values]
+        # A value whose text Python cannot tell as PostgreSQL writes it: the database's text.
         key = Cast(F(path), models.TextField())
         return list(
             self.queryset.annotate(export_key=key).values_list("export_key", path).distinct()

@@ -40,9 +40,12 @@ class RelatedCount(Coalesce):
         self.counted_model, self.counted_field = model, field
 
     def counts(self, outer: models.QuerySet) -> dict[int, int]:
-        """Return {key of a row of `outer`: its count}, for the rows that have any."""
+        """Return {key of a row of `outer`: its count}, for the rows that have any (of every
+        row when `outer` is not filtered: a key it does not hold is never asked)."""
         field = self.counted_field
-        rows = self.counted_model._base_manager.filter(**{f"{field}__in": outer.values("pk")})
+        rows = self.counted_model._base_manager.filter(**{f"{field}__isnull": False})
+        if outer.query.has_filters():
+            rows = rows.filter(**{f"{field}__in": outer.values("pk")})
         return dict(rows.order_by().values_list(field).annotate(total=Count("*")))
 
 

@@ -20,7 +20,8 @@ Run from the repository root (`make bench` runs it after bench_report.py):
    goes first, so a busy machine slows both alike; the table shows medians.
 3. Exports: `?export=csv` and `?export=xlsx` of every list (all rows), beside a bare export of
    the same cells: one `values_list` query over the model's columns the table shows, in the
-   list's default order (its table's, pinyin where it sorts so, as the export), then the
+   list's default order (its table's, pinyin where it sorts so, ties broken by key as on its
+   pages: the export's order), then the
    portal's own cells written by `csv.writer` or an openpyxl write-only workbook (an export
    takes seconds: its first request counts as one of its `--export-runs`).
 4. Optionally (`--gunicorn`), the throughput of the dashboard under gunicorn (2 workers, 4
@@ -456,12 +457,15 @@ def parse_csv(body: bytes) -> list[list[str]]:
 
 def sorted_as_listed(view, model):
     """The model's rows in the list's default order (its table's `order_by`, pinyin where
-    the table sorts so), as an export sorts them."""
+    the table sorts so), ties broken by key as on its pages: the order of the export, whose
+    cells the bare export writes."""
+    from foreign_affairs.views.generic import with_tie_breaker
+
     table_class = getattr(view, "table_class", None)
     queryset = model._default_manager.all()
     if table_class is None:
-        return queryset
-    return table_class(queryset).data.data
+        return with_tie_breaker(queryset)
+    return with_tie_breaker(table_class(queryset).data.data)
 
 
 def bare_csv(queryset, paths, cells) -> float:
