@@ -10,19 +10,21 @@ writes the cells itself, each made in SQL exactly as the Python writer makes it:
 - a date `YYYY-MM-DD`, a date and time in the active time zone `YYYY-MM-DD HH:MM`, a number
   as Python writes it (`::text`);
 - a label (choices, countries, booleans, a related record's label, a computed column, a
-  table's bulk column such as a teacher's legal status) looked up in a `jsonb` object built
-  in Python, from the same maps and functions as the Python writer: a function of the
-  row's values is called once per distinct value, read by one `SELECT DISTINCT` whose key the
-  database computes for both queries; a model may give its label as SQL instead
-  (`label_expression`, `ForeignTeacher`);
+  table's bulk column such as a teacher's legal status) looked up in a map built in Python,
+  from the same maps and functions as the Python writer, written by its size (`Lookup`); a
+  function of the row's values is called once per distinct value, read by one `SELECT
+  DISTINCT` per export however many columns read it (`DistinctValues`); a model may give its
+  label as SQL instead (`label_expression`, `ForeignTeacher`);
+- a count of related rows (`foreign_affairs.selectors.RelatedCount`) read by one grouped
+  query, not a subquery a row;
 - an empty cell is written as nothing (a NULL), not as `""`.
 
-Rows are written in the queryset's order by the same query; for a table without joins the rows
-are sorted before their cells are made (`sorted_first`), and the `COPY` runs without JIT. The
-CSV is read into memory before it is sent (about 1.4 MB for 10k rows). An export with a column that
-needs the record itself (a table's `value_<name>`) or a value of a kind not listed is left
-to the Python writer (`copy_query` returns None). tests/test_export.py compares both writers
-cell for cell on PostgreSQL.
+Rows are written in the queryset's order by the same query, sorted in a subquery before their
+cells are made (`sorted_first`, joined lists too); the `COPY` runs without JIT. The CSV is read
+into memory before it is sent (about 1.4 MB for 10k rows). An export with a column that needs
+the record itself (a table's `value_<name>`) or a value of a kind not listed is left to the
+Python writer (`copy_query` returns None). tests/test_export.py and tests/test_exports_pg.py
+compare both writers cell for cell on PostgreSQL.
 """
 
 import json
