@@ -1,6 +1,9 @@
 """PostgreSQL's CSV writer (foreign_affairs.exports_pg): each way it writes a label map, the
 rows it sorts before making their cells, and the keys of values it reads once."""
 
+import re
+from datetime import date
+
 import pytest
 from django.db import connection, models
 from django.db.models import F
@@ -186,3 +189,25 @@ def test_filtered_and_sorted_exports_are_what_python_writes(
 
     assert by_postgresql == by_python
     assert len(by_postgresql) > 2
+
+
+def test_dates_are_written_as_iso_whatever_the_date_style():
+    """A date is written as its text in the ISO style, which the COPY sets for itself."""
+    from faculty.tables import QualificationCheckTable
+    from foreign_affairs.exports import export_columns
+
+    for day in (1, 2, 3):
+        QualificationCheckFactory(checked_on=date(2024, 5, day))
+    rows = QualificationCheck.objects.order_by("pk")
+    columns = export_columns(QualificationCheckTable(rows), rows)
+    copy = exports_pg.copy_query(columns, rows)
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle = 'SQL, DMY'")
+    try:
+        written = exports_pg.copy_csv(copy, "default").decode().splitlines()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET DateStyle = 'ISO, MDY'")
+    dates = [line.rsplit(",", 1)[1] for line in written]
+    expected = [check.checked_on.isoformat() for check in rows]
+    assert dates == expected and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates)
