@@ -431,6 +431,9 @@ class TeacherChange(VersionedModel):
         verbose_name = _("teacher change")
         verbose_name_plural = _("teacher changes")
         ordering = ["-changed_on"]
+        # The list's order (newest first, ties by key): a page of a search reads the index
+        # until it has its rows, not every match sorted (issue 12).
+        indexes = [models.Index(fields=["changed_on", "id"], name="teacherchange_changed_on")]
         constraints = [
             dates_in_order(
                 "changed_on",
