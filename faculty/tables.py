@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.apps import apps
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,7 +17,7 @@ from faculty.rules import checklist_of, teacher_checklist
 from faculty.selectors import TEACHER_FACT_LABELS, teacher_facts_by_pk
 from foreign_affairs.collation import pinyin_order
 from foreign_affairs.countries import country_order
-from foreign_affairs.dashboard import cached_computation, source_stamp
+from foreign_affairs.dashboard import cached_computation, data_stamp, source_stamp
 from foreign_affairs.exports import Bulk, from_instance
 from foreign_affairs.tables import DateColumn, ObjectTable
 
@@ -32,7 +33,8 @@ def legal_status_text(checklist) -> str:
 def legal_status_texts(teachers) -> dict[int, str]:
     """{pk: legal status text} of every teacher of a queryset as of today, in three queries.
 
-    Kept in the cache until a teacher, document or change is saved or deleted, the day, the
+    Kept in the cache until a teacher, document or change is saved or deleted (their versions,
+    and what their tables hold: `data_stamp`, for a write made elsewhere), the day, the
     language or the rules' code or settings change (`cached_computation`): the rules take
     ~0.1 ms a teacher (22 of them), over a second for an export of 10k teachers (issue 12)."""
 
@@ -44,7 +46,9 @@ def legal_status_texts(teachers) -> dict[int, str]:
 
     sql, params = teachers.order_by().values("pk").query.sql_with_params()
     code = source_stamp("faculty.rules", "faculty.selectors", "foreign_affairs.compliance")
-    return cached_computation("legal-status", TEACHER_FACT_LABELS, (sql, params, code), compute)
+    tables = data_stamp(*(apps.get_model(label) for label in TEACHER_FACT_LABELS))
+    parts = (sql, params, code, tables)
+    return cached_computation("legal-status", TEACHER_FACT_LABELS, parts, compute)
 
 
 class ForeignTeacherTable(ObjectTable):

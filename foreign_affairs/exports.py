@@ -327,8 +327,8 @@ def export_rows(columns: list[ExportColumn], queryset, datetimes=_local_naive) -
         if column.labels is not None:
             column.labels.load()
         if column.bulk is not None:
-            cells = Labels(column.bulk(queryset))
-            columns[index] = replace(column, convert=cells.__getitem__, bulk=None)
+            cells = column.bulk(queryset)  # a row it does not hold is written empty
+            columns[index] = replace(column, convert=lambda pk, c=cells: c.get(pk, ""), bulk=None)
     make_row = _row_function(columns, places, datetimes)
     needs_records = any(column.needs_record for column in columns)
     # In the list's order, ties broken by the key as on its pages (newest first): one order

@@ -369,7 +369,7 @@ def test_legal_status_of_an_export_is_computed_again_after_any_change_it_reads(m
     assert first == {teacher.pk: expected(teacher)}
     with CaptureQueriesContext(connection) as queries:
         assert legal_status_texts(teachers) == first  # kept
-    assert len(queries) == 0
+    assert len(queries) == 1  # what the tables hold (`data_stamp`): no rules run
     assert legal_status_texts(ForeignTeacher.objects.all()) == {  # another query, its own
         teacher.pk: expected(teacher),
         other.pk: expected(other),
@@ -391,6 +391,20 @@ def test_legal_status_of_an_export_is_computed_again_after_any_change_it_reads(m
     # A deletion.
     teacher.documents.all().delete()
     assert legal_status_texts(teachers) == {teacher.pk: expected(teacher)}
+    # Writes no signal tells of (another process, a bulk insert, a restore): what the tables
+    # hold is part of the key.
+    every = ForeignTeacher.objects.all()
+    legal_status_texts(every)
+    (added,) = ForeignTeacher.objects.bulk_create(
+        [ForeignTeacherFactory.build(status=ForeignTeacher.Status.EMPLOYED, family_name="Qian")]
+    )
+    assert legal_status_texts(every)[added.pk] == expected(added)
+    others = ForeignTeacher.objects.filter(pk=other.pk)
+    before = legal_status_texts(others)
+    IdentityDocument.objects.bulk_create(
+        [IdentityDocumentFactory.build(teacher=other, kind=Kind.WORK_PERMIT, permit_class="B")]
+    )
+    assert legal_status_texts(others) == {other.pk: expected(other)} != before
 
     # The next day: derived again, from that day's dates.
     mine = ForeignTeacher.objects.filter(pk=other.pk)
@@ -399,7 +413,7 @@ def test_legal_status_of_an_export_is_computed_again_after_any_change_it_reads(m
     monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
     with CaptureQueriesContext(connection) as queries:
         tomorrow_text = legal_status_texts(mine)[other.pk]
-    assert len(queries) == 3
+    assert len(queries) == 4  # what the tables hold, then the rules' three reads
     assert tomorrow_text == legal_status_text(teacher_checklist(other, on=tomorrow))
 
     # Another language: its own labels.
