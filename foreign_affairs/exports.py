@@ -134,6 +134,8 @@ def _memo(function, arity: int):
 
 
 def _mapped(labels: dict):
+    """A column's labels; a value that is not among them (a choice removed since, a value
+    written past the forms) is written as it is, made safe like any text."""
     return Labels(labels).__getitem__
 
 
@@ -172,9 +174,10 @@ def _declared_column(name, header, paths, how, sql=None) -> ExportColumn:
     if isinstance(how, Bulk):
         return ExportColumn(name, header, ("pk",), text=True, bulk=how.function)
     if isinstance(how, type) and issubclass(how, models.Choices):
-        return ExportColumn(name, header, paths, _mapped(dict(_labels(how.choices))))
+        return ExportColumn(name, header, paths, _mapped(dict(_labels(how.choices))), text=True)
     if isinstance(how, dict):
-        return ExportColumn(name, header, paths, _mapped({k: str(v) for k, v in how.items()}))
+        labels = {k: str(v) for k, v in how.items()}
+        return ExportColumn(name, header, paths, _mapped(labels), text=True)
     return ExportColumn(name, header, paths, _memo(how, len(paths)), text=True, sql=sql)
 
 
@@ -224,12 +227,14 @@ def _field_column(name, header, path, field, queryset) -> ExportColumn:
             text=True,
         )
     if hasattr(field, "countries"):
-        return ExportColumn(name, header, (path,), _mapped({k: str(n) for k, n in field.countries}))
+        names = _mapped({k: str(n) for k, n in field.countries})
+        return ExportColumn(name, header, (path,), names, text=True)
     if field.choices:
-        return ExportColumn(name, header, (path,), _mapped(dict(_labels(field.flatchoices))))
+        labels = _mapped(dict(_labels(field.flatchoices)))
+        return ExportColumn(name, header, (path,), labels, text=True)
     if isinstance(field, models.BooleanField):
         return ExportColumn(
-            name, header, (path,), _mapped({True: gettext("Yes"), False: gettext("No")})
+            name, header, (path,), _mapped({True: gettext("Yes"), False: gettext("No")}), text=True
         )
     if isinstance(field, models.DateTimeField):
         return ExportColumn(name, header, (path,), datetime=True)

@@ -335,7 +335,9 @@ def _mapped_cell(column, labels: dict):
             return None
         mapping[text_key] = _text(label, column.text)
     (path,) = column.paths
-    return Lookup(F(path), mapping, default=Coalesce(Cast(F(path), models.TextField()), Value("")))
+    value = Cast(F(path), models.TextField())
+    value = SafeText(value) if column.text else value  # a value not among the labels
+    return Lookup(F(path), mapping, default=Coalesce(value, Value("")))
 
 
 class DistinctValues:

@@ -135,6 +135,24 @@ def test_csv_export_opens_in_excel_with_chinese_text(staff_client):
     assert body(response).startswith(codecs.BOM_UTF8)
 
 
+def test_a_value_outside_a_columns_labels_is_no_formula(staff_client):
+    """A choice, a country or a state that is not among the column's labels (written past the
+    forms: a restore, a choice removed since) is written as it is, made safe like any text."""
+    institution = InstitutionFactory(name_zh="公式学院")
+    Institution.objects.filter(pk=institution.pk).update(kind="=2+3", country="=1", status="@x")
+    url = reverse("partners:institution_list")
+
+    (row,) = csv_rows(staff_client.get(url, {"export": "csv"}))[1:]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(staff_client.get(url, {"export": "xlsx"}).content)
+    ).active
+    cells = [cell for cells in sheet.iter_rows(min_row=2) for cell in cells]
+
+    assert {"'=2+3", "'=1", "'@x"} <= set(row)
+    assert {"'=2+3", "'=1", "'@x"} <= {cell.value for cell in cells}
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+
+
 @pytest.mark.parametrize("page", [None, "2", "3"])
 def test_pagination_does_not_cut_the_export(staff_client, page):
     InstitutionFactory.create_batch(60)
