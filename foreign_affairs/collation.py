@@ -86,4 +86,4 @@ def pinyin_order(queryset, is_descending: bool, *fields: str):
     """Order a table's rows by `fields` in pinyin: the body of a django-tables2
     `order_<column>(self, queryset, is_descending)` method."""
     order = [pinyin(field).desc() if is_descending else pinyin(field).asc() for field in fields]
-    return queryset.order_by(*order, "pk"), True
+    return queryset.order_by(*order, "-pk"), True  # ties newest first, as every list

@@ -183,4 +183,5 @@ def country_order(queryset, is_descending: bool, field: str):
     """Order a table's rows by the name of the country in `field`, as the country lists sort
     them (pinyin in Chinese): the body of a django-tables2 `order_<column>` method."""
     rank = country_rank(field)
-    return queryset.order_by(rank.desc() if is_descending else rank.asc(), "pk"), True
+    # Ties newest first, as every list.
+    return queryset.order_by(rank.desc() if is_descending else rank.asc(), "-pk"), True

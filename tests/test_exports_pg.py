@@ -211,3 +211,20 @@ def test_dates_are_written_as_iso_whatever_the_date_style():
     dates = [line.rsplit(",", 1)[1] for line in written]
     expected = [check.checked_on.isoformat() for check in rows]
     assert dates == expected and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates)
+
+
+def test_every_line_ends_alike_whichever_writer_writes_it(staff_client, monkeypatch):
+    """The header (Python's) and the rows (PostgreSQL's) end in a line feed, as the Python
+    writer ends every line: one file on every database and for every filter."""
+    from tests.factories import body
+
+    for number in range(3):
+        InstitutionFactory(name_zh=f"第{number}学院", city="多行\r\n城市")
+    url = reverse("partners:institution_list")
+    by_postgresql = body(staff_client.get(url, {"export": "csv"}))
+    monkeypatch.setattr(exports_pg, "copy_query", lambda *args: None)
+    by_python = body(staff_client.get(url, {"export": "csv"}))
+
+    assert by_postgresql == by_python
+    assert by_postgresql.count(b"\n") == 4 + 3  # four lines, and a line break in each city
+    assert by_postgresql.count(b"\r\n") == 3
