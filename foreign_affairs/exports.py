@@ -388,16 +388,17 @@ def _row_function(columns, places, datetimes) -> Callable:
 
 def csv_response(columns, queryset, filename: str) -> StreamingHttpResponse:
     """Stream the export as UTF-8 CSV with a BOM (Excel on a Chinese Windows reads GBK
-    without one), each row ending in a line feed: its rows written by PostgreSQL
-    (`exports_pg`) where it can, else `CHUNK` rows a piece by Python."""
+    without one): its rows written by PostgreSQL (`exports_pg`, lines ending in LF) where it
+    can, else `CHUNK` rows a piece by Python (CRLF)."""
     from foreign_affairs import exports_pg
 
     copy = exports_pg.copy_query(columns, with_tie_breaker(queryset))
 
     def pieces():
         buffer = io.StringIO()
-        # Rows end in a line feed, as PostgreSQL's COPY ends them: one file whichever writes it.
-        writer = csv.writer(buffer, lineterminator="\n")
+        # The header ends as the rows do: a line feed after PostgreSQL's COPY, else the csv
+        # module's CRLF (a line feed alone would leave a field holding a CR unquoted).
+        writer = csv.writer(buffer, lineterminator="\n" if copy is not None else "\r\n")
         buffer.write(codecs.BOM_UTF8.decode())
         writer.writerow(safe_row(c.header for c in columns))
         if copy is not None:
