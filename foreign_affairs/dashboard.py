@@ -237,9 +237,9 @@ def data_stamp(*models) -> tuple:
     teacher added by `seed_bench` exported without a legal status)."""
     using = router.db_for_read(models[0])
     quote = connections[using].ops.quote_name
+    updated, version = quote("updated"), quote("version")
     reads = []
     for model in models:
-        updated, version = quote("updated"), quote("version")
         reads.append(
             f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || COALESCE(CAST(MAX({updated}) AS TEXT), '')"
             f" || ':' || CAST(COALESCE(SUM({version}), 0) AS TEXT)"

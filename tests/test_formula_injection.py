@@ -51,12 +51,6 @@ def user_in(role: str):
     return user
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(user_in(OFFICE_STAFF))
-    return client
-
-
 def xlsx_cells(content: bytes) -> list:
     """Return every cell of every sheet, loaded as Excel would (formulas kept as formulas)."""
     book = openpyxl.load_workbook(io.BytesIO(content))

@@ -85,9 +85,13 @@ class ObjectPermissionMixin:
     def model(self):
         return self.queryset.model
 
-    def get_permission_required(self) -> str:
+    def model_permission(self, action: str) -> str:
+        """`<app>.<action>_<model>` of the view's model."""
         opts = self.model._meta
-        return f"{opts.app_label}.{self.action}_{opts.model_name}"
+        return f"{opts.app_label}.{action}_{opts.model_name}"
+
+    def get_permission_required(self) -> str:
+        return self.model_permission(self.action)
 
     def has_permission(self) -> bool:
         return self.request.user.has_perm(self.get_permission_required())
@@ -101,7 +105,7 @@ class ObjectPermissionMixin:
         opts = self.model._meta
         user = self.request.user
         can = {
-            action: user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+            action: user.has_perm(self.model_permission(action))
             for action in ("view", "add", "change", "delete")
         }
         return super().get_context_data(
@@ -145,8 +149,7 @@ class ObjectListView(ObjectPermissionMixin, ExportMixin, SingleTableMixin, Filte
         if not self.exporting():  # any other `export` value (json, xls...) shows the list
             return super(ExportMixin, self).render_to_response(context, **kwargs)
         # Exporting Excel is office work (DESIGN §1): it needs the change permission.
-        opts = self.model._meta
-        if not self.request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        if not self.request.user.has_perm(self.model_permission("change")):
             raise PermissionDenied
         return super().render_to_response(context, **kwargs)
 
@@ -554,9 +557,8 @@ class ObjectEditView(ObjectPermissionMixin, UpdateView):
         return personal_fields(self.model)  # declared on the model (foreign_affairs.privacy)
 
     def is_proposal(self) -> bool:
-        opts = self.model._meta
         return self.object is None and not self.request.user.has_perm(
-            f"{opts.app_label}.change_{opts.model_name}"
+            self.model_permission("change")
         )
 
     @property

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from foreign_affairs.attachments import MAX_ATTACHMENT_BYTES, download_url
-from foreign_affairs.roles import LEADERSHIP, LIAISON, OFFICE_STAFF
+from foreign_affairs.roles import LEADERSHIP, LIAISON
 from partners.models import Agreement
 from tests.factories import UserFactory
 from tests.faculty.factories import IdentityDocumentFactory
@@ -64,12 +64,6 @@ def user_with(role: str):
     user = UserFactory()
     user.groups.add(Group.objects.get(name=role))
     return user
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(user_with(OFFICE_STAFF))
-    return client
 
 
 @pytest.fixture
