@@ -23,6 +23,7 @@ from foreign_affairs.privacy import may_see_personal_data, touches_personal
 YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 YEAR_MIN, YEAR_MAX = 1900, 2100  # a year any record of the office can have
 SEARCH_MAX_LENGTH = 200
+SEARCH_KEYS_LISTED = 500  # matching related records whose keys a search lists (search_condition)
 
 
 def yes_no_filter(**kwargs) -> django_filters.BooleanFilter:
@@ -88,8 +89,11 @@ def search_condition(model, fields, value: str):
 
     The fields of a related record are matched in one subquery per relation, the fields
     reached through it together (`institution__name_zh` and `institution__name_en`), run
-    once by the database, not for every row of a join (issue 12): through a foreign key
-    `institution_id IN (SELECT id FROM institution WHERE …)`; through a to-many relation
+    once by the database, not for every row of a join (issue 12): through a foreign key the
+    keys of the matching records are read once, here, and listed (`institution_id IN (3, 7)`)
+    when they are at most `SEARCH_KEYS_LISTED`: a list page's count and its page would each
+    scan the related table again; past that, `institution_id IN (SELECT id FROM institution
+    WHERE …)`. Through a to-many relation
     `id IN (SELECT …)`, which lists a record once however many related records match,
     without a `DISTINCT` over the whole result (a correlated `EXISTS` inside an `OR` is
     costed per row: the planner JIT-compiled a 10k-row search for hundreds of milliseconds).
@@ -106,7 +110,10 @@ def search_condition(model, fields, value: str):
         if relation.many_to_one or (relation.one_to_one and relation.concrete):
             rest = [Q(**{f"{path.split('__', 1)[1]}__{lookup}": value}) for path in paths]
             target = relation.related_model._base_manager.filter(reduce(or_, rest))
-            keys = target.values(relation.target_field.attname)
+            keys = target.order_by().values_list(relation.target_field.attname, flat=True)
+            found = list(keys[: SEARCH_KEYS_LISTED + 1])
+            if len(found) <= SEARCH_KEYS_LISTED:
+                keys = found  # none: the relation's part of the condition drops out
             direct.append(Q(**{f"{relation.name}__in": keys}))
         else:
             matches = [Q(**{f"{path}__{lookup}": value}) for path in paths]

@@ -1,6 +1,7 @@
 """Shared model bases: timestamps, change history and optimistic versioning."""
 
 import base64
+import functools
 import hmac
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +90,38 @@ class VersionedModel(TimeStampedModel):
 
     def get_absolute_url(self):
         opts = self._meta
-        return reverse(f"{opts.app_label}:{opts.model_name}", args=[self.pk])
+        return record_url(f"{opts.app_label}:{opts.model_name}", self.pk)
+
+
+_URL_SENTINEL = 4_611_686_018_427_387_847  # a number no key has, to find a key in a URL
+
+
+@functools.lru_cache(maxsize=256)
+def _url_around_key(viewname: str, prefix: str, urlconf) -> tuple[str, str] | None:
+    """Return (text before, text after) the key in `viewname`'s URL, or None where the
+    sentinel key does not give the URL exactly once."""
+    try:
+        url = reverse(viewname, args=[_URL_SENTINEL], urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+    parts = url.split(str(_URL_SENTINEL))
+    return (parts[0], parts[1]) if len(parts) == 2 and url.startswith(prefix) else None
+
+
+def record_url(viewname: str, pk) -> str:
+    """Return `reverse(viewname, args=[pk])` for a record's page.
+
+    An integer key is put into the URL reversed once per view (and script prefix and URL
+    conf): Django's `reverse` matches the arguments against the route for every call, about
+    a fifth of a list row's cost (issue 12). Anything else goes through `reverse`, with its
+    `NoReverseMatch`.
+    """
+    if type(pk) is int and pk >= 0:
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        around = _url_around_key(viewname, get_script_prefix(), urlconf)
+        if around is not None:
+            return f"{around[0]}{pk}{around[1]}"
+    return reverse(viewname, args=[pk])
 
 
 def stale_version_message(instance, seen_version: int | None = None) -> str:

@@ -16,7 +16,7 @@ from django.db import models
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
@@ -193,7 +193,31 @@ class PortalRow(BoundRow):
     def _call_render(self, bound_column, value=None):
         kwargs = self._optional_cell_arguments(bound_column, value)
         content = call_with_appropriate(bound_column.render, kwargs)
-        return bound_column.link(content, **kwargs) if bound_column.link else content
+        link = bound_column.link
+        return _linked(self._table, link, content, kwargs) if link else content
+
+
+def _linked(table, link: LinkTransform, content, kwargs: dict):
+    """Return `content` in the `<a>` of `link`, as `link(content, **kwargs)` writes it.
+
+    The link's attributes other than `href`, when none is computed per cell, are written once
+    per table (django-tables2 builds and escapes them again for every cell)."""
+    static = table.__dict__.setdefault("_link_attrs", {})
+    key = id(link)
+    if key not in static:
+        attrs = link.attrs or {}
+        fixed = "href" not in attrs and not any(callable(value) for value in attrs.values())
+        static[key] = tables2_utils.AttributeDict(attrs).as_html() if fixed else None
+    attrs_html = static[key]
+    if attrs_html is None:
+        return link(content, **kwargs)
+    href = link.compose_url(**kwargs)
+    if href is None:
+        return content
+    space = " " if attrs_html else ""
+    return mark_safe(
+        f'<a {attrs_html}{space}href="{conditional_escape(href)}">{conditional_escape(content)}</a>'
+    )
 
 
 class RecordLink(LinkTransform):

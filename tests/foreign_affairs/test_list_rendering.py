@@ -191,3 +191,78 @@ def test_the_list_filters_and_forms_get_the_python_select(staff_client):
     widgets = [field.field.widget for field in response.context["filter"].form]
     selects = [widget for widget in widgets if isinstance(widget, forms.Select)]
     assert selects and all(isinstance(widget, PythonSelectMixin) for widget in selects)
+
+
+def _detail_routes():
+    from django.apps import apps
+
+    from foreign_affairs.models import VersionedModel
+
+    for model in apps.get_models():
+        if issubclass(model, VersionedModel) and (
+            model.get_absolute_url is VersionedModel.get_absolute_url
+        ):
+            yield f"{model._meta.app_label}:{model._meta.model_name}"
+
+
+def test_a_records_url_is_reverses_own():
+    """`record_url` puts the key into a URL reversed once: the URL `reverse` gives, for every
+    record page, under any script prefix; a key that is no number is `reverse`'s affair."""
+    from django.urls import NoReverseMatch, get_script_prefix, set_script_prefix
+
+    from foreign_affairs.models import record_url
+
+    routes = list(_detail_routes())
+    assert len(routes) > 10
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/office/"):
+            set_script_prefix(prefix)
+            for route in routes:
+                for pk in (0, 1, 42, 10**12):
+                    assert record_url(route, pk) == reverse(route, args=[pk]), (route, pk)
+                    assert record_url(route, pk).startswith(prefix)
+    finally:
+        set_script_prefix(before)
+    with pytest.raises(NoReverseMatch):
+        record_url(routes[0], None)
+    with pytest.raises(NoReverseMatch):
+        record_url(routes[0], -1)
+    with pytest.raises(NoReverseMatch):
+        record_url("faculty:no_such_page", 1)
+
+
+def test_a_linked_cell_with_attributes_is_django_tables2s_own():
+    """A link's own attributes (fixed or computed per cell) and its href are written as
+    django-tables2 writes them, escaped."""
+
+    class Record:
+        def __init__(self, name, url):
+            self.name, self.url = name, url
+
+        def get_absolute_url(self):
+            return self.url
+
+    attrs = {"a": {"class": "x", "title": 'say "hi" & <go>', "data-n": lambda record: record.name}}
+    fixed = {"a": {"class": "x", "title": 'say "hi" & <go>'}}
+
+    class Theirs(django_tables2.Table):
+        first = django_tables2.Column(
+            accessor="name", linkify=True, attrs={"a": {"class": "row-link"}}
+        )
+        name = django_tables2.Column(linkify=True, attrs=fixed)
+        computed = django_tables2.Column(accessor="name", linkify=True, attrs=attrs)
+        bare = django_tables2.Column(accessor="name", linkify=lambda record: record.url)
+
+    class Ours(ObjectTable):
+        first = django_tables2.Column(accessor="name")  # the row's link (RecordLink)
+        name = django_tables2.Column(linkify=True, attrs=fixed)
+        computed = django_tables2.Column(accessor="name", linkify=True, attrs=attrs)
+        bare = django_tables2.Column(accessor="name", linkify=lambda record: record.url)
+
+    rows = [Record("<b>甲</b>", '/a/?x=1&y="2"'), Record("乙", None)]
+    theirs = [list(row) for row in Theirs(rows).rows]
+    ours = [list(row) for row in Ours(rows).rows]
+    assert ours == theirs
+    assert 'href="/a/?x=1&amp;y=&quot;2&quot;"' in ours[0][1] and "&lt;b&gt;" in ours[0][1]
+    assert ours[1][1] == "乙"  # no URL: no link

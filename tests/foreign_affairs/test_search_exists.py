@@ -66,7 +66,48 @@ def test_a_related_record_through_a_foreign_key_is_matched_without_a_join(rf):
     queryset = TeacherChangeFilterSet(request.GET, TeacherChange.objects.all(), request=request).qs
     assert sorted(change.pk for change in queryset) == sorted([named.pk, noted.pk])
     sql = str(queryset.query).upper()
-    assert '"TEACHER_ID" IN (SELECT' in sql and "JOIN" not in sql
+    # The matching teachers' keys were read once and are listed: the count and the page do
+    # not scan the teachers again.
+    assert f'"TEACHER_ID" IN ({named.teacher_id})' in sql and "JOIN" not in sql
+
+
+def test_many_matching_related_records_are_matched_in_a_subquery(rf, monkeypatch):
+    from foreign_affairs import filters
+    from tests.faculty.factories import ForeignTeacherFactory, TeacherChangeFactory
+
+    monkeypatch.setattr(filters, "SEARCH_KEYS_LISTED", 2)
+    changes = [
+        TeacherChangeFactory(teacher=ForeignTeacherFactory(chinese_name=f"李医学{n}"))
+        for n in range(3)
+    ]
+    TeacherChangeFactory(notes="其他")
+    request = _anonymous_request(rf, {"q": "医学"})
+    queryset = TeacherChangeFilterSet(request.GET, TeacherChange.objects.all(), request=request).qs
+    assert sorted(change.pk for change in queryset) == sorted(change.pk for change in changes)
+    assert '"TEACHER_ID" IN (SELECT' in str(queryset.query).upper()
+
+    monkeypatch.setattr(filters, "SEARCH_KEYS_LISTED", 3)  # exactly the cap: listed
+    queryset = TeacherChangeFilterSet(request.GET, TeacherChange.objects.all(), request=request).qs
+    assert len(queryset) == 3 and "SELECT" not in str(queryset.query).upper().split("WHERE")[1]
+
+
+def test_no_matching_related_record_leaves_the_other_fields(rf, django_assert_num_queries):
+    from tests.faculty.factories import TeacherChangeFactory
+
+    noted = TeacherChangeFactory(notes="赴医学院交流")
+    TeacherChangeFactory(notes="其他")
+    request = _anonymous_request(rf, {"q": "医学"})
+    queryset = TeacherChangeFilterSet(request.GET, TeacherChange.objects.all(), request=request).qs
+    assert [change.pk for change in queryset] == [noted.pk]
+    assert "TEACHER_ID" not in str(queryset.query).upper().split("WHERE")[1]
+    request = _anonymous_request(rf, {"q": "查无此人"})
+    with django_assert_num_queries(2):  # the teachers' keys (none), then the notes alone
+        assert (
+            list(
+                TeacherChangeFilterSet(request.GET, TeacherChange.objects.all(), request=request).qs
+            )
+            == []
+        )
 
 
 def test_the_condition_matches_case_insensitively_on_both_kinds_of_path():
