@@ -216,6 +216,10 @@ class VisitPlanLine(VersionedModel):
         verbose_name = _("visit plan line")
         verbose_name_plural = _("visit plan lines")
         ordering = ["-year", "planned_month", "pk"]
+        # The list's order: its pages, and its export read in it instead of sorting.
+        indexes = [
+            models.Index(fields=["-year", "planned_month", "id"], name="visitplanline_list_order")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_month__gte=1, planned_month__lte=12),

@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Callable
 
 import django_tables2 as tables
@@ -20,15 +21,31 @@ from foreign_affairs.exports import InLanguage
 from foreign_affairs.tables import FindingsColumn, ObjectTable
 
 
+@functools.lru_cache(maxsize=16)
 def destination_names_in(language: str | None) -> Callable[[str], str]:
-    """For exports: the names of the destinations as stored ("AU,NZ") in `language`."""
-    return lambda value: "、".join(country_names(language, stored_codes(value)))
+    """For exports: the names of the destinations as stored ("AU,NZ") in `language`.
+
+    Each stored value's names are kept from export to export (up to 4,096 values per
+    language): they change only with the code, as the names do."""
+
+    @functools.lru_cache(maxsize=4096)
+    def names(value: str) -> str:
+        return "、".join(country_names(language, stored_codes(value)))
+
+    return names
 
 
+@functools.lru_cache(maxsize=16)
 def plan_label_in(language: str | None) -> Callable[[str], str]:
-    """For exports: the annual plan of a trip to the destinations as stored, in `language`."""
+    """For exports: the annual plan of a trip to the destinations as stored, in `language`
+    (kept from export to export, as `destination_names_in`)."""
     labels = plan_labels(language)
-    return lambda value: labels[plan_kind(stored_codes(value))]
+
+    @functools.lru_cache(maxsize=4096)
+    def label(value: str) -> str:
+        return labels[plan_kind(stored_codes(value))]
+
+    return label
 
 
 class ExchangeProjectTable(ObjectTable):

@@ -87,3 +87,31 @@ def pinyin_order(queryset, is_descending: bool, *fields: str):
     `order_<column>(self, queryset, is_descending)` method."""
     order = [pinyin(field).desc() if is_descending else pinyin(field).asc() for field in fields]
     return queryset.order_by(*order, "-pk"), True  # ties newest first, as every list
+
+
+def pinyin_index(model_name: str, field: str, name: str):
+    """Return the migration operation adding, on PostgreSQL, the index of a list's pinyin order
+    (`pinyin_order(queryset, False, field)`: `field` in pinyin, then the newest first).
+
+    A list's page reads its first rows in the index's order instead of comparing every row
+    through ICU, and its export reads every row so instead of sorting them (institutions at
+    10k rows: a 14 ms sort, a 3 ms index scan; issue 12). SQLite compares through Python
+    (`register_sqlite_collation`), a collation its index could not be used without: none.
+    """
+    from django.db import migrations
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            model = apps.get_model(model_name)
+            quote = schema_editor.quote_name
+            column = model._meta.get_field(field).column
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(model._meta.db_table)} "
+                f"({quote(column)} COLLATE {quote(COLLATION)}, {quote('id')} DESC)"
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+    return migrations.RunPython(create, drop, elidable=False)

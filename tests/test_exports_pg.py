@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -15,7 +15,12 @@ from faculty.models import QualificationCheck
 from foreign_affairs import exports_pg
 from foreign_affairs.exports_pg import Lookup, key_of, sorted_first
 from partners.models import Institution
-from tests.exchanges.factories import VisitFactory, VisitPlanLineFactory
+from tests.exchanges.factories import (
+    ExchangeProjectFactory,
+    PassportCustodyFactory,
+    VisitFactory,
+    VisitPlanLineFactory,
+)
 from tests.faculty.factories import QualificationCheckFactory
 from tests.partners.factories import InstitutionFactory
 from tests.test_export import csv_rows
@@ -236,3 +241,46 @@ def csv_rows_of(content: bytes) -> list[list[str]]:
     import io
 
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def _copy_select(client, url_name: str, monkeypatch) -> tuple[str, list]:
+    """The SELECT of the `COPY` an export of the list `url_name` runs, and its parameters."""
+    statements = []
+    monkeypatch.setattr(exports_pg, "copy_csv", lambda copy, using: statements.append(copy) or b"")
+    response = client.get(reverse(url_name), {"export": "csv"})
+    b"".join(response.streaming_content)  # the rows are written as the response is read
+    ((sql, params),) = statements
+    return sql[len("COPY (") : sql.rindex(") TO STDOUT")], params
+
+
+def _plan(select: str, params, settings: str) -> str:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(settings)
+        cursor.execute(f"EXPLAIN {select}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("url_name", "factory", "index"),
+    [
+        ("partners:institution_list", InstitutionFactory, "institution_name_pinyin"),
+        ("exchanges:exchangeproject_list", ExchangeProjectFactory, "exchangeproject_name_pinyin"),
+        (
+            "exchanges:passportcustody_list",
+            PassportCustodyFactory,
+            "passportcustody_holder_pinyin",
+        ),
+        ("exchanges:visitplanline_list", VisitPlanLineFactory, "visitplanline_list_order"),
+    ],
+)
+def test_an_export_can_read_its_rows_in_the_order_of_the_lists_index(
+    staff_client, monkeypatch, url_name, factory, index
+):
+    """The index of a list's order is the export's ORDER BY, its collation and tie-breaker
+    included: with a sort made dear (as 10k rows make it; at three rows the planner sorts),
+    the rows are read through it, not sorted."""
+    factory.create_batch(3)
+    select, params = _copy_select(staff_client, url_name, monkeypatch)
+    dear_sort = "; SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off"
+    plan = _plan(select, params, exports_pg.COPY_SETTINGS + dear_sort)
+    assert f"Index Scan using {index}" in plan and "Sort" not in plan, plan
