@@ -284,3 +284,29 @@ def test_an_export_can_read_its_rows_in_the_order_of_the_lists_index(
     dear_sort = "; SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off"
     plan = _plan(select, params, exports_pg.COPY_SETTINGS + dear_sort)
     assert f"Index Scan using {index}" in plan and "Sort" not in plan, plan
+
+
+def test_a_text_holding_a_removed_character_is_written_again_carefully(staff_client, monkeypatch):
+    """The first `COPY` checks a text's first character alone; a file holding a control
+    character anywhere is written again with every text checked for them, and both writers
+    write the same cells."""
+    InstitutionFactory(name_zh="=1+1医学院", name_en="Plain College")
+    copies = []
+    run_copy = exports_pg._run_copy
+    monkeypatch.setattr(
+        exports_pg, "_run_copy", lambda copy, using: copies.append(copy) or run_copy(copy, using)
+    )
+    url = reverse("partners:institution_list")
+
+    plain = csv_rows(staff_client.get(url, {"export": "csv"}))
+    assert len(copies) == 1 and exports_pg.NEEDS_CARE not in copies[0][1]
+    assert ["'=1+1医学院", "Plain College"] == plain[1][:2]
+
+    InstitutionFactory(name_zh="\x01=2+2\x0b医科大学", name_en="Tab\tand\x1fcontrol")
+    copies.clear()
+    by_postgresql = csv_rows(staff_client.get(url, {"export": "csv"}))
+    assert len(copies) == 2 and exports_pg.NEEDS_CARE in copies[1][1]
+    monkeypatch.setattr(exports_pg, "copy_query", lambda *args: None)
+    by_python = csv_rows(staff_client.get(url, {"export": "csv"}))
+    assert by_postgresql == by_python
+    assert ["'=2+2医科大学", "Tab\tandcontrol"] in [row[:2] for row in by_postgresql]
