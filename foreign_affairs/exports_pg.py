@@ -38,7 +38,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import FieldError
 from django.db import connections, models, transaction
-from django.db.models import Case, Expression, F, Value, When
+from django.db.models import Case, Expression, F, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -364,19 +364,31 @@ class DistinctValues:
     `SELECT DISTINCT` per export, however many columns read them (an institution's country
     names its region and whether it is on the Belt and Road)."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, wider: list[tuple[str, ...]] = ()):
         self.queryset = queryset.order_by()
         self.read: dict[tuple[str, ...], list] = {}
+        self.wider = [tuple(paths) for paths in wider if len(paths) > 1]
 
     def __call__(self, paths: tuple[str, ...]) -> list[tuple]:
         """Return [(key, value, ...)]: the value's text (None for NULL) for one path, else
-        `key_of` the values."""
+        `key_of` the values.
+
+        One path that a tuple of `wider` holds is read with that tuple, which a column asks
+        for too (an institution's country, and its country and city): one query less."""
         if paths not in self.read:
-            self.read[paths] = self._of_one(paths[0]) if len(paths) == 1 else self._of_many(paths)
+            if len(paths) == 1:
+                wider = next((w for w in self.wider if paths[0] in w), None)
+                self.read[paths] = self._of_one(paths[0], wider)
+            else:
+                self.read[paths] = self._of_many(paths)
         return self.read[paths]
 
-    def _of_one(self, path):
-        values = list(self.queryset.values_list(path, flat=True).distinct())
+    def _of_one(self, path, wider=None):
+        if wider is None:
+            values = list(self.queryset.values_list(path, flat=True).distinct())
+        else:
+            index = wider.index(path)
+            values = list(dict.fromkeys(row[index + 1] for row in self(wider)))
         if all(value is None or value.__class__ in (str, int) for value in values):
             return [(None if value is None else str(value), value) for value in values]
         # A value whose text Python cannot tell as PostgreSQL writes it: the database's text.
@@ -417,22 +429,65 @@ def _computed_cell(column, distinct: DistinctValues):
     paths = tuple(column.paths)
     if len(paths) == 1:
         return _computed_of_one(column, distinct, paths[0])
-    mapping = {
-        found: _text(column.convert(tuple(values)), column.text)
-        for found, *values in distinct(paths)
-    }
+    rows = distinct(paths)
+    mapping = {found: _text(column.convert(tuple(values)), column.text) for found, *values in rows}
+    if len(paths) == 2:
+        by_first = _by_first_value(paths, rows, mapping)
+        if by_first is not None:
+            return by_first
     return Lookup(key_of([F(path) for path in paths]), mapping)
+
+
+def _by_first_value(paths, rows, mapping):
+    """A function of two values (texts or integers) whose text depends on the second for at
+    most `Lookup.FEW` of the first (an institution's Greater Bay Area: the city counts in
+    China alone), looked up by the first value and, for those few, by the second: no key of
+    both made for every row. None where that does not hold."""
+    first_path, second_path = paths
+    texts_by_first: dict = {}
+    for found, first, second in rows:
+        if not all(value is None or value.__class__ in (str, int) for value in (first, second)):
+            return None
+        texts_by_first.setdefault(first, {})[second] = mapping[found]
+    mixed = {
+        first: texts for first, texts in texts_by_first.items() if len(set(texts.values())) > 1
+    }
+    if len(mixed) > Lookup.FEW:
+        return None
+    alone = {
+        first: next(iter(texts.values()))
+        for first, texts in texts_by_first.items()
+        if first not in mixed
+    }
+    cases = [
+        When(
+            Q(**{f"{first_path}__isnull": True}) if first is None else Q(**{first_path: first}),
+            then=_lookup_of_one(second_path, _keyed(texts)),
+        )
+        for first, texts in mixed.items()
+    ]
+    if not cases:
+        return _lookup_of_one(first_path, _keyed(alone))
+    return Case(
+        *cases, default=_lookup_of_one(first_path, _keyed(alone)), output_field=models.TextField()
+    )
 
 
 def _computed_of_one(column, distinct: DistinctValues, path: str):
     """A function of one value: the value's text is its key, NULL is asked apart."""
-    mapping, for_null = {}, ""
-    for found, value in distinct((path,)):
-        text = _text(column.convert(value), column.text)
-        if found is None:
-            for_null = text
-        else:
-            mapping[found] = text
+    texts = {found: _text(column.convert(value), column.text) for found, value in distinct((path,))}
+    return _lookup_of_one(path, texts)
+
+
+def _keyed(texts: dict) -> dict:
+    """{value's text (None for NULL): text} of {value (a text, an integer or None): text}."""
+    return {None if value is None else str(value): text for value, text in texts.items()}
+
+
+def _lookup_of_one(path: str, texts: dict):
+    """`texts[<the row's path as text>]`, `texts[None]` for NULL."""
+    for_null = texts.get(None, "")
+    mapping = {found: text for found, text in texts.items() if found is not None}
     lookup = Lookup(Cast(F(path), models.TextField()), mapping)
     if not for_null:
         return lookup
@@ -498,7 +553,8 @@ def copy_query(columns, queryset) -> tuple[str, list] | None:
     written in SQL."""
     if connections[queryset.db].vendor != "postgresql" or not columns:
         return None
-    cells, distinct = {}, DistinctValues(queryset)
+    cells = {}
+    distinct = DistinctValues(queryset, wider=[column.paths for column in columns])
     for index, column in enumerate(columns):
         expression = cell_expression(column, queryset, distinct)
         if expression is None:

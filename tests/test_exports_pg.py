@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import Cast
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from exchanges.models import VisitPlanLine
@@ -310,3 +311,48 @@ def test_a_text_holding_a_removed_character_is_written_again_carefully(staff_cli
     by_python = csv_rows(staff_client.get(url, {"export": "csv"}))
     assert by_postgresql == by_python
     assert ["'=2+2医科大学", "Tab\tandcontrol"] in [row[:2] for row in by_postgresql]
+
+
+def test_a_function_of_two_values_is_asked_by_the_first_where_the_second_does_not_count(
+    staff_client, monkeypatch
+):
+    """An institution's Greater Bay Area depends on its city in China alone: the cell is
+    looked up by the country, and by the city for China, with no key of both made a row; its
+    country and its country and city are read by one `SELECT DISTINCT`; the cells are the
+    Python writer's."""
+    for country, city in [
+        ("CN", "广州"),
+        ("CN", "北京"),
+        ("CN", ""),
+        ("HK", ""),
+        ("MO", "澳门"),
+        ("JP", "东京"),
+        ("JP", "大阪"),
+    ]:
+        InstitutionFactory(country=country, city=city)
+    statements = []
+    copy_csv = exports_pg.copy_csv
+    monkeypatch.setattr(
+        exports_pg, "copy_csv", lambda copy, using: statements.append(copy) or copy_csv(copy, using)
+    )
+    url = reverse("partners:institution_list")
+    with CaptureQueriesContext(connection) as queries:
+        by_postgresql = csv_rows(staff_client.get(url, {"export": "csv"}))
+    distinct = [q["sql"] for q in queries.captured_queries if "SELECT DISTINCT" in q["sql"]]
+    assert len(distinct) == 1 and '"city"' in distinct[0]
+    ((sql, _),) = statements
+    assert "length(" not in sql  # no key_of
+    monkeypatch.setattr(exports_pg, "copy_query", lambda *args: None)
+    assert by_postgresql == csv_rows(staff_client.get(url, {"export": "csv"}))
+    header = by_postgresql[0]
+    country, city, bay_area = (header.index(name) for name in ("国家/地区", "城市", "大湾区"))
+    cells = {(row[country], row[city]): row[bay_area] for row in by_postgresql[1:]}
+    assert cells[("中国", "广州")] == cells[("中国香港", "")] == "是"
+    assert cells[("中国", "北京")] == cells[("中国", "")] == cells[("日本", "东京")] == "否"
+
+
+def test_a_function_of_two_values_mixed_for_many_first_values_is_keyed_by_both():
+    rows = [(f"v{n}{second}", f"k{n}", second) for n in range(5) for second in ("a", "b")]
+    mapping = {found: f"{first}{second}" for found, first, second in rows}
+    assert exports_pg._by_first_value(("country", "city"), rows, mapping) is None
+    assert exports_pg._by_first_value(("country", "city"), rows[:8], mapping) is not None
