@@ -24,8 +24,9 @@ writes the cells itself, each made in SQL exactly as the Python writer makes it:
 - an empty cell is written as nothing (a NULL), not as `""`.
 
 Rows are written in the queryset's order by the same query, sorted in a subquery before their
-cells are made (`sorted_first`, joined lists too); the `COPY` runs without JIT and with the
-ISO date style. The CSV is read into memory before it is sent (about 1.4 MB for 10k rows). An
+cells are made (`sorted_first`, joined lists too), in the order of the list's index where it
+has one; the `COPY` runs with `COPY_SETTINGS` (no JIT, the ISO date style, a random page
+costed as cached). The CSV is read into memory before it is sent (about 1.4 MB for 10k rows). An
 export with a column that needs the record itself (a table's `value_<name>`) or a value of a
 kind not listed is left to the Python writer (`copy_query` returns None).
 tests/test_export.py and tests/test_exports_pg.py compare both writers cell for cell on
@@ -36,7 +37,7 @@ import json
 import re
 from contextvars import ContextVar
 
-from django.core.exceptions import FieldError
+from django.core.exceptions import EmptyResultSet, FieldError
 from django.db import connections, models, transaction
 from django.db.models import Case, Expression, F, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -582,7 +583,10 @@ def _copy_statement(rows, count: int, careful: bool) -> tuple[str, list] | None:
     token = _CAREFUL.set(careful)
     try:
         compiler = rows.query.get_compiler(using=rows.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None  # a filter no row can match (a search of no record): no rows to write
         if compiler.has_extra_select or compiler.col_count != count:
             return None  # a DISTINCT selects its ORDER BY columns too: they would be written
         sql, params = sorted_first(compiler, sql, list(params))

@@ -7,6 +7,7 @@ from functools import cache
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, models
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce, JSONObject
@@ -46,9 +47,15 @@ class RelatedCount(Coalesce):
         rows = self.counted_model._base_manager.filter(**{f"{field}__isnull": False})
         if outer.query.has_filters():
             rows = rows.filter(**{f"{field}__in": outer.values("pk")})
-        sql, params = (
-            rows.order_by().values_list(field).annotate(total=Count("*")).query.sql_with_params()
-        )
+        try:
+            sql, params = (
+                rows.order_by()
+                .values_list(field)
+                .annotate(total=Count("*"))
+                .query.sql_with_params()
+            )
+        except EmptyResultSet:  # `outer` is filtered by a condition no row can match
+            return {}
         with connections[rows.db].cursor() as cursor:  # thousands of pairs: no converters
             cursor.execute(sql, params)
             return dict(cursor.fetchall())

@@ -11,10 +11,11 @@ from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchanges.models import VisitPlanLine
+from exchanges.models import Visit, VisitPlanLine
 from faculty.models import QualificationCheck
 from foreign_affairs import exports_pg
 from foreign_affairs.exports_pg import Lookup, key_of, sorted_first
+from foreign_affairs.selectors import RelatedCount
 from partners.models import Institution
 from tests.exchanges.factories import (
     ExchangeProjectFactory,
@@ -356,3 +357,31 @@ def test_a_function_of_two_values_mixed_for_many_first_values_is_keyed_by_both()
     mapping = {found: f"{first}{second}" for found, first, second in rows}
     assert exports_pg._by_first_value(("country", "city"), rows, mapping) is None
     assert exports_pg._by_first_value(("country", "city"), rows[:8], mapping) is not None
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("faculty:qualificationcheck_list", {"q": "查无此人"}),  # every field through a teacher
+        ("faculty:qualificationcheck_list", {"q": "%", "sort": "teacher"}),
+        ("exchanges:visitplanline_list", {"q": "查无此行"}),
+    ],
+)
+def test_an_export_of_a_search_that_matches_nothing_is_its_header(staff_client, url_name, query):
+    """A search whose every field is reached through a foreign key, matching no record, is a
+    condition no row can match: the file holds the header alone (not an error)."""
+    QualificationCheckFactory.create_batch(2)
+    for line in VisitPlanLineFactory.create_batch(2):
+        VisitFactory(plan_line=line)
+    response = staff_client.get(reverse(url_name), {**query, "export": "csv"})
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    assert len(rows) == 1 and rows[0]
+
+
+def test_counts_of_rows_filtered_by_a_condition_no_row_matches_are_none():
+    line = VisitPlanLineFactory()
+    VisitFactory(plan_line=line)
+    count = RelatedCount(Visit, "plan_line")
+    assert count.counts(VisitPlanLine.objects.filter(pk__in=[])) == {}
+    assert count.counts(VisitPlanLine.objects.filter(pk=line.pk)) == {line.pk: 1}
