@@ -390,7 +390,7 @@ class DistinctValues:
         else:
             index = wider.index(path)
             values = list(dict.fromkeys(row[index + 1] for row in self(wider)))
-        if all(value is None or value.__class__ in (str, int) for value in values):
+        if all(_text_known(value) for value in values):
             return [(None if value is None else str(value), value) for value in values]
         # A value whose text Python cannot tell as PostgreSQL writes it: the database's text.
         key = Cast(F(path), models.TextField())
@@ -408,6 +408,11 @@ class DistinctValues:
         return list(
             self.queryset.annotate(export_key=key).values_list("export_key", *paths).distinct()
         )
+
+
+def _text_known(value) -> bool:
+    """Whether Python tells `value`'s text as PostgreSQL writes it (None, a text, an integer)."""
+    return value is None or value.__class__ in (str, int)
 
 
 def _key_text(values) -> str | None:
@@ -447,7 +452,7 @@ def _by_first_value(paths, rows, mapping):
     first_path, second_path = paths
     texts_by_first: dict = {}
     for found, first, second in rows:
-        if not all(value is None or value.__class__ in (str, int) for value in (first, second)):
+        if not (_text_known(first) and _text_known(second)):
             return None
         texts_by_first.setdefault(first, {})[second] = mapping[found]
     mixed = {
@@ -467,11 +472,8 @@ def _by_first_value(paths, rows, mapping):
         )
         for first, texts in mixed.items()
     ]
-    if not cases:
-        return _lookup_of_one(first_path, _keyed(alone))
-    return Case(
-        *cases, default=_lookup_of_one(first_path, _keyed(alone)), output_field=models.TextField()
-    )
+    by_first = _lookup_of_one(first_path, _keyed(alone))
+    return Case(*cases, default=by_first, output_field=models.TextField()) if cases else by_first
 
 
 def _computed_of_one(column, distinct: DistinctValues, path: str):
